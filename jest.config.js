@@ -1,0 +1,40 @@
+/** Root jest configuration: one project per workspace, TypeScript transpiled by ts-jest (types are checked by `tsc -b`). */
+const path = require('node:path');
+
+const here = (p) => path.join(__dirname, p);
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    { isolatedModules: true, tsconfig: here('tsconfig.base.json'), diagnostics: false },
+  ],
+};
+// Workspace packages resolve to their TypeScript sources, so tests never need a prior build.
+const moduleNameMapper = {
+  '^@licence-ledger/domain$': here('packages/licence-domain/src'),
+  '^@licence-ledger/embedded-ledger$': here('packages/embedded-ledger/src'),
+  '^@licence-ledger/chaincode$': here('chaincode/src'),
+  '^@licence-ledger/crypto-config$': here('crypto-config/src'),
+  '^@licence-ledger/test$': here('test/src'),
+};
+const project = (displayName, rootDir, extra = {}) => ({
+  displayName,
+  rootDir: here(rootDir),
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('domain', 'packages/licence-domain'),
+    project('embedded-ledger', 'packages/embedded-ledger'),
+    project('chaincode', 'chaincode'),
+    project('crypto-config', 'crypto-config'),
+    project('gateway', 'gateway'),
+    project('test', 'test'),
+  ],
+  collectCoverageFrom: ['**/src/**/*.ts', '!**/*.test.ts', '!**/node_modules/**', '!**/dist/**'],
+};

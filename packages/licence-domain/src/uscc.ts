@@ -1,0 +1,2 @@
+// implemented by its owner; see the package README
+export {};
