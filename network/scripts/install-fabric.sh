@@ -43,6 +43,16 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 export GOWORK=off CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+
+# Ask the module proxy for the pinned version before building, so a registry that refuses it gives one
+# clear message (exit 3) instead of a wall of go errors.
+probe_dir=$(mktemp -d); trap 'rm -rf "$probe_dir"' EXIT
+if ! probe=$(cd "$probe_dir" && go mod download -json "github.com/hyperledger/fabric@$FABRIC_COMMIT" 2>&1); then
+  log "ERROR: the Go module proxy ($(go env GOPROXY)) does not serve github.com/hyperledger/fabric@$FABRIC_COMMIT:"
+  printf '%s\n' "$probe" | grep -E '"Error"|403|404|410|not available|not permitted' | head -3 | sed 's/^/[install-fabric]   /' >&2
+  log "Fabric $FABRIC_VERSION cannot be built on this machine; point GOPROXY at a proxy that serves it and rerun."
+  exit 3
+fi
 mkdir -p "$FABRIC_HOME/bin" "$FABRIC_HOME/builders/ccaas/bin" "$FABRIC_HOME/config"
 start=$(date +%s)
 ldflags="-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_VERSION -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${FABRIC_COMMIT:0:7}"
