@@ -1,0 +1,2 @@
+/** @licence-ledger/test: suites shared by every set-up. */
+export * from './lifecycle';
