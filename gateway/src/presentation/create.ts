@@ -1,0 +1,100 @@
+/** Builds presentation tokens: the holder's chosen fields with their salts, signed by the issuing agency's key. */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { CompactSign } from 'jose';
+import {
+  LICENCE_ID_PREFIX,
+  LicenceError,
+  verifyDisclosure,
+  type LicenceFields,
+  type LicenceRecord,
+} from '@licence-ledger/domain';
+import {
+  JTI_BYTES,
+  MAX_DISCLOSED_FIELDS,
+  PRESENTATION_ALG,
+  PRESENTATION_TYP,
+  type DisclosedField,
+  type PresentationClaims,
+} from './format';
+
+/** Longest lifetime createPresentation accepts; verifiers enforce their own (shorter) maximum. */
+export const MAX_PRESENTATION_TTL_SECONDS = 3600;
+
+/** What createPresentation needs. */
+export interface PresentationRequest {
+  readonly licence: LicenceRecord;
+  /** The licence's full content, as the issuing province stores it. */
+  readonly fields: LicenceFields;
+  readonly salts: Readonly<Record<string, string>>;
+  /** Names of the fields to disclose (each at most once; may be empty). */
+  readonly disclose: readonly string[];
+  /** The issuing agency's active ledger-registered key. */
+  readonly key: { readonly kid: string; readonly privateKey: KeyObject };
+  readonly ttlSeconds: number;
+  readonly now: Date;
+}
+
+/** A signed presentation token. */
+export interface Presentation {
+  readonly token: string;
+  readonly jti: string;
+  /** ISO time the token stops being accepted. */
+  readonly expiresAt: string;
+  /** Length of the token in bytes (it is ASCII). */
+  readonly bytes: number;
+}
+
+/**
+ * Signs a presentation token. INVALID_ARGUMENT for an unknown, repeated or unsalted field name, a
+ * bad lifetime or a licence id without the standard prefix; INTERNAL when the stored content does
+ * not match the on-chain commitment (the token would never verify).
+ */
+export async function createPresentation(req: PresentationRequest): Promise<Presentation> {
+  const { licence, fields, salts, disclose, key, ttlSeconds, now } = req;
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_PRESENTATION_TTL_SECONDS) {
+    throw new LicenceError(
+      'INVALID_ARGUMENT',
+      `ttlSeconds must be an integer from 1 to ${MAX_PRESENTATION_TTL_SECONDS}`,
+    );
+  }
+  if (!licence.id.startsWith(LICENCE_ID_PREFIX)) {
+    throw new LicenceError('INVALID_ARGUMENT', 'the licence id does not start with the standard prefix');
+  }
+  if (disclose.length > MAX_DISCLOSED_FIELDS) {
+    throw new LicenceError('INVALID_ARGUMENT', `at most ${MAX_DISCLOSED_FIELDS} fields can be disclosed`);
+  }
+  const d: Record<string, DisclosedField> = {};
+  for (const name of disclose) {
+    if (Object.hasOwn(d, name))
+      throw new LicenceError('INVALID_ARGUMENT', 'a field is listed twice', { field: name });
+    const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    const salt = Object.hasOwn(salts, name) ? salts[name] : undefined;
+    if (value === undefined || salt === undefined) {
+      throw new LicenceError('INVALID_ARGUMENT', 'the licence has no such field', { field: name });
+    }
+    if (!verifyDisclosure(licence.commitment, { name, value, salt })) {
+      throw new LicenceError('INTERNAL', 'stored licence content does not match its on-chain commitment', {
+        field: name,
+      });
+    }
+    d[name] = [value, salt];
+  }
+  const iat = Math.floor(now.getTime() / 1000);
+  const jti = randomBytes(JTI_BYTES).toString('base64url');
+  const claims: PresentationClaims = {
+    lid: licence.id.slice(LICENCE_ID_PREFIX.length),
+    d,
+    iat,
+    exp: iat + ttlSeconds,
+    jti,
+  };
+  const token = await new CompactSign(Buffer.from(JSON.stringify(claims), 'utf8'))
+    .setProtectedHeader({ alg: PRESENTATION_ALG, typ: PRESENTATION_TYP, kid: key.kid })
+    .sign(key.privateKey);
+  return {
+    token,
+    jti,
+    expiresAt: new Date(claims.exp * 1000).toISOString(),
+    bytes: Buffer.byteLength(token, 'utf8'),
+  };
+}

@@ -1,0 +1,5 @@
+/** Verification of presentation tokens, always answering with a result code and a signed receipt. */
+export * from './result';
+export * from './ports';
+export * from './verifier';
+export { parseHeader, parseClaims } from './token';

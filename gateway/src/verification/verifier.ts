@@ -1,0 +1,298 @@
+/**
+ * Verification of presentation tokens against the verifier's own ledger copy. Each check either
+ * passes or ends verification with a result code; any failure to read the ledger or the replay
+ * store ends it with STATUS_UNAVAILABLE, so VALID is only ever the outcome of every check passing.
+ */
+import { KeyObject } from 'node:crypto';
+import { compactVerify } from 'jose';
+import {
+  checkCertificateChain,
+  effectiveStatus,
+  issuanceStatement,
+  kidOfCertificate,
+  sha256b64url,
+  verifyDisclosure,
+  verifyStatement,
+  type LicenceRecord,
+  type SigningKey,
+} from '@licence-ledger/domain';
+import { PRESENTATION_ALG, RECEIPT_TYP } from '../presentation/format';
+import { KeyCache } from './key-cache';
+import type { VerifierDeps } from './ports';
+import {
+  STATUS_RESULTS,
+  type LedgerPoint,
+  type LicenceSummary,
+  type Recognition,
+  type VerificationCode,
+  type VerificationReason,
+  type VerificationResult,
+} from './result';
+import { parseClaims, parseHeader } from './token';
+
+/** A verification request as the HTTP layer passes it on (the token is untrusted). */
+export interface VerificationRequest {
+  readonly token: unknown;
+  /** The verifier's declared purpose (申请事由); only its hash goes into the receipt. */
+  readonly purpose?: string;
+}
+
+/** Verifies presentation tokens. */
+export interface Verifier {
+  /** Never throws for any input: every outcome is a VerificationResult. */
+  verify(req: VerificationRequest): Promise<VerificationResult>;
+}
+
+/** Where verification stopped, and what may be shown at that point. */
+interface Decision {
+  readonly result: VerificationCode;
+  readonly reason?: VerificationReason;
+  readonly licence?: LicenceSummary;
+  readonly disclosed?: Record<string, string | number | boolean>;
+  readonly recognition?: Recognition;
+}
+
+/** What the checks learnt so far (kept when a later ledger read fails). */
+interface Trail {
+  ledger: LedgerPoint | null;
+  lid?: string;
+  jti?: string;
+}
+
+const stop = (result: VerificationCode, code: string, text: string): Decision => ({
+  result,
+  reason: { code, text },
+});
+
+/** Builds a verifier over the province's own ledger copy and replay store. */
+export function createVerifier(deps: VerifierDeps): Verifier {
+  const keys = new KeyCache();
+  const toleranceMs = deps.clockToleranceSeconds * 1000;
+
+  /** Checks a key's stored certificate against its province's signing CA at `at`; undefined when it holds. */
+  async function checkKeyTrust(key: SigningKey, kid: string, at: Date): Promise<Decision | KeyObject> {
+    const province = await deps.ledger.getProvince(key.provinceMsp);
+    if (province === null)
+      return stop('INVALID_SIGNATURE', 'PROVINCE_UNKNOWN', 'the key belongs to no known province');
+    try {
+      if (key.kid !== kid || kidOfCertificate(key.certificatePem) !== kid || key.alg !== PRESENTATION_ALG) {
+        return stop(
+          'INVALID_SIGNATURE',
+          'KEY_MISMATCH',
+          'the registered certificate does not carry this key',
+        );
+      }
+      checkCertificateChain(key.certificatePem, province.signingCaPem, at);
+      return keys.publicKey(kid, key.certificatePem);
+    } catch {
+      return stop(
+        'INVALID_SIGNATURE',
+        'CERTIFICATE',
+        "the key's certificate does not chain to its province CA",
+      );
+    }
+  }
+
+  async function decide(token: unknown, now: Date, trail: Trail): Promise<Decision> {
+    const header = parseHeader(token);
+    if (!header.ok) return stop('MALFORMED', 'TOKEN', header.why);
+    const { kid } = header.value;
+    const text = token as string;
+
+    const [point, key] = await Promise.all([deps.ledger.chainInfo(), deps.ledger.getSigningKey(kid)]);
+    trail.ledger = point;
+    if (key === null) return stop('UNKNOWN_KEY', 'KEY_UNKNOWN', 'no such signing key on the ledger');
+    const trusted = await checkKeyTrust(key, kid, now);
+    if (!isKeyObject(trusted)) return trusted;
+
+    let payload: Uint8Array;
+    try {
+      payload = (await compactVerify(text, trusted, { algorithms: [PRESENTATION_ALG] })).payload;
+    } catch {
+      return stop('INVALID_SIGNATURE', 'SIGNATURE', 'the token signature does not verify');
+    }
+    const parsed = parseClaims(payload);
+    if (!parsed.ok) return stop('MALFORMED', 'CLAIMS', parsed.why);
+    const claims = parsed.value;
+    trail.lid = claims.id;
+
+    const iatMs = claims.iat * 1000;
+    const keyState = tokenKeyState(key, iatMs);
+    if (keyState !== undefined) return keyState;
+
+    if (iatMs > now.getTime() + toleranceMs)
+      return stop('MALFORMED', 'IAT_FUTURE', 'the token is issued in the future');
+    if (claims.exp <= claims.iat)
+      return stop('MALFORMED', 'EXP_BEFORE_IAT', 'the token expires before it is issued');
+    if (claims.exp - claims.iat > deps.maxTokenTtlSeconds) {
+      return stop('MALFORMED', 'TTL_TOO_LONG', 'the token lives longer than this verifier accepts');
+    }
+    if (claims.exp * 1000 + toleranceMs <= now.getTime())
+      return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
+
+    const licence = await deps.ledger.readLicence(claims.id);
+    if (licence === null) return stop('NOT_ON_LEDGER', 'NOT_FOUND', 'no such licence on the ledger');
+    if (key.agencyUscc !== licence.issuerUscc || key.provinceMsp !== licence.issuerMsp) {
+      return stop(
+        'INVALID_SIGNATURE',
+        'NOT_ISSUER_KEY',
+        "the token is not signed by the licence's issuing agency",
+      );
+    }
+    for (const [name, [value, salt]] of Object.entries(claims.d)) {
+      if (!verifyDisclosure(licence.commitment, { name, value, salt })) {
+        return stop('FIELD_MISMATCH', 'FIELD', `disclosed field '${name}' does not match the ledger`);
+      }
+    }
+    const issuance = await checkIssuance(licence, kid, key);
+    if (issuance !== undefined) return issuance;
+
+    trail.jti = claims.jti;
+    const fresh = await deps.replay.claimJti(claims.jti, new Date(claims.exp * 1000).toISOString());
+    if (!fresh) return stop('REPLAYED', 'REPLAYED', 'this token has already been presented');
+
+    const disclosed: Record<string, string | number | boolean> = {};
+    for (const [name, [value]] of Object.entries(claims.d)) disclosed[name] = value;
+    const status = effectiveStatus(licence, now);
+    const summary: LicenceSummary = {
+      id: licence.id,
+      typeCode: licence.typeCode,
+      issuerUscc: licence.issuerUscc,
+      issuerMsp: licence.issuerMsp,
+      status,
+      validFrom: licence.validFrom,
+      validUntil: licence.validUntil,
+    };
+    const shown = { licence: summary, disclosed };
+    if (status !== '01') {
+      const reason =
+        status === licence.status
+          ? { code: licence.statusReasonCode, text: licence.statusReasonText }
+          : { code: 'VALIDITY_ENDED', text: `the validity period ended on ${licence.validUntil ?? ''}` };
+      return { result: STATUS_RESULTS[status], reason, ...shown };
+    }
+    if (licence.validFrom > chinaDate(now)) {
+      return {
+        ...stop('OTHER_STATUS', 'NOT_YET_VALID', `the licence is valid from ${licence.validFrom}`),
+        ...shown,
+      };
+    }
+
+    const recognition = await recognise(licence, now);
+    if (recognition === null) {
+      return {
+        ...stop(
+          'NOT_RECOGNISED',
+          'NO_RULE',
+          'this province does not recognise this licence type from its issuer',
+        ),
+        ...shown,
+      };
+    }
+    return { result: 'VALID', ...shown, recognition };
+  }
+
+  /** The on-chain issuer signature and the issuance key's state when the licence was issued. */
+  async function checkIssuance(
+    licence: LicenceRecord,
+    tokenKid: string,
+    tokenKey: SigningKey,
+  ): Promise<Decision | undefined> {
+    const key = licence.kid === tokenKid ? tokenKey : await deps.ledger.getSigningKey(licence.kid);
+    if (key === null || key.agencyUscc !== licence.issuerUscc || key.provinceMsp !== licence.issuerMsp) {
+      return stop('INVALID_SIGNATURE', 'ISSUANCE_KEY', "the licence's issuance key is not its issuer's");
+    }
+    const issuedAtMs = Date.parse(licence.issuedAt);
+    if (
+      key.status === 'compromised' &&
+      (key.compromisedAt === undefined || Date.parse(key.compromisedAt) <= issuedAtMs)
+    ) {
+      return stop(
+        'KEY_REVOKED',
+        'ISSUANCE_KEY_COMPROMISED',
+        'the licence was signed with a key later marked compromised',
+      );
+    }
+    const trusted = await checkKeyTrust(key, licence.kid, new Date(issuedAtMs));
+    if (!isKeyObject(trusted)) return trusted;
+    if (!verifyStatement(issuanceStatement(licence), licence.signature, trusted)) {
+      return stop(
+        'INVALID_SIGNATURE',
+        'ISSUER_SIGNATURE',
+        "the issuer's signature on the ledger record does not verify",
+      );
+    }
+    return undefined;
+  }
+
+  async function recognise(licence: LicenceRecord, now: Date): Promise<Recognition | null> {
+    if (licence.issuerMsp === deps.myMsp) return { basis: 'own' };
+    const type = await deps.ledger.getLicenceType(licence.typeCode);
+    if (type?.nationallyRecognised === true) return { basis: 'national' };
+    const rule = await deps.ledger.getEffectiveRecognition(
+      deps.myMsp,
+      licence.typeCode,
+      licence.issuerMsp,
+      now.toISOString(),
+    );
+    if (rule === null) return null;
+    return rule.localEquivalentType === undefined
+      ? { basis: 'rule', ruleVersion: rule.version }
+      : { basis: 'rule', ruleVersion: rule.version, localEquivalentType: rule.localEquivalentType };
+  }
+
+  return {
+    async verify(req: VerificationRequest): Promise<VerificationResult> {
+      const now = deps.clock();
+      const trail: Trail = { ledger: null };
+      let decision: Decision;
+      try {
+        decision = await decide(req.token, now, trail);
+      } catch {
+        // A ledger or replay-store failure: the status could not be established.
+        decision = stop(
+          'STATUS_UNAVAILABLE',
+          'LEDGER_UNAVAILABLE',
+          'the ledger could not be read; try again',
+        );
+      }
+      const verifiedAt = now.toISOString();
+      const receipt = await deps.receiptSigner.sign(
+        {
+          result: decision.result,
+          ...(trail.lid === undefined ? {} : { lid: trail.lid }),
+          ...(typeof req.purpose === 'string' ? { purposeHash: sha256b64url(req.purpose) } : {}),
+          verifiedAt,
+          ledger: trail.ledger,
+          verifier: deps.myMsp,
+          iat: Math.floor(now.getTime() / 1000),
+        },
+        RECEIPT_TYP,
+      );
+      return { ...decision, ledger: trail.ledger, verifiedAt, receipt };
+    },
+  };
+}
+
+/** Why the token's own key may not be trusted for a token issued at `iatMs`; undefined when it may. */
+function tokenKeyState(key: SigningKey, iatMs: number): Decision | undefined {
+  // iat is chosen by whoever holds the key, so once a key is compromised none of its tokens is trusted.
+  if (key.status === 'compromised')
+    return stop('KEY_REVOKED', 'KEY_COMPROMISED', 'the signing key is marked compromised');
+  if (key.status === 'retired' && (key.retiredAt === undefined || Date.parse(key.retiredAt) <= iatMs)) {
+    return stop('KEY_REVOKED', 'KEY_RETIRED', 'the signing key was retired before the token was issued');
+  }
+  if (iatMs < Date.parse(key.notBefore) || iatMs > Date.parse(key.notAfter)) {
+    return stop('KEY_REVOKED', 'KEY_NOT_VALID', 'the signing key was not valid when the token was issued');
+  }
+  return undefined;
+}
+
+/** Today's calendar date in China Standard Time (licence dates are CST calendar dates). */
+function chinaDate(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+function isKeyObject(value: Decision | KeyObject): value is KeyObject {
+  return value instanceof KeyObject;
+}
