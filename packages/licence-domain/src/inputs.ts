@@ -3,7 +3,7 @@
  * string; these turn it into a typed value or throw a LicenceError. Unknown properties are refused,
  * sizes are bounded and every field is validated, so the chaincode never acts on a half-checked value.
  */
-import { fail } from './errors';
+import { LicenceError, fail } from './errors';
 import { parseJsonStrict } from './canonical-json';
 import { validateUscc } from './uscc';
 import { validateProvinceCode } from './province-code';
@@ -192,9 +192,12 @@ function name(value: unknown, path: string): string {
 }
 
 function uscc(value: unknown, path: string): string {
-  const s = str(value, path, undefined, 18);
-  validateUscc(s);
-  return s;
+  // Length and characters are validateUscc's to judge, so a bad USCC is always INVALID_USCC.
+  return validateUscc(str(value, path, undefined, MAX_TEXT_LENGTH));
+}
+
+function provinceCode(value: unknown, path: string): string {
+  return validateProvinceCode(str(value, path, undefined, MAX_TEXT_LENGTH));
 }
 
 function mspId(value: unknown, path: string): string {
@@ -234,7 +237,7 @@ function isoDate(value: unknown, path: string): IsoDate {
 }
 
 function licenceId(value: unknown, path: string): string {
-  const s = str(value, path, undefined, 128);
+  const s = str(value, path, undefined, MAX_TEXT_LENGTH);
   parseLicenceId(s);
   return s;
 }
@@ -243,10 +246,8 @@ function licenceId(value: unknown, path: string): string {
 
 function provinceInput(value: unknown, path: string): ProvinceInput {
   const o = object(value, path, ['code', 'mspId', 'name', 'signingCaPem']);
-  const code = str(o.code, `${path}.code`, undefined, 6);
-  validateProvinceCode(code);
   return {
-    code,
+    code: provinceCode(o.code, `${path}.code`),
     mspId: mspId(o.mspId, `${path}.mspId`),
     name: name(o.name, `${path}.name`),
     signingCaPem: pem(o.signingCaPem, `${path}.signingCaPem`),
@@ -309,7 +310,10 @@ function commitment(value: unknown, path: string): Commitment {
   const o = object(value, path, ['alg', 'digests', 'root']);
   if (o.alg !== 'sha256-salted-v1')
     fail('SCHEMA_VIOLATION', `${path}.alg must be 'sha256-salted-v1'`, { path });
-  const digestsIn = object(o.digests, `${path}.digests`, []);
+  const digestsIn = o.digests;
+  if (typeof digestsIn !== 'object' || digestsIn === null || Array.isArray(digestsIn)) {
+    fail('SCHEMA_VIOLATION', `${path}.digests must be an object`, { path });
+  }
   const names = Object.keys(digestsIn).sort();
   if (names.length < 1 || names.length > MAX_FIELDS) {
     fail('SCHEMA_VIOLATION', `${path}.digests must have between 1 and ${MAX_FIELDS} fields`, { path });
@@ -317,7 +321,7 @@ function commitment(value: unknown, path: string): Commitment {
   const digests: Record<string, string> = {};
   for (const field of names) {
     str(field, `${path}.digests key`, FIELD_NAME, 64);
-    digests[field] = str(digestsIn[field], `${path}.digests.${field}`, B64URL_SHA256, 43);
+    digests[field] = str((digestsIn as Json)[field], `${path}.digests.${field}`, B64URL_SHA256, 43);
   }
   return { alg: 'sha256-salted-v1', digests, root: str(o.root, `${path}.root`, B64URL_SHA256, 43) };
 }
@@ -529,46 +533,56 @@ export function parseTransferOutRequest(json: string): TransferOutRequest {
 
 // ---------------------------------------------------------------- plain string arguments
 
+/** Plain string arguments are not JSON documents: a format error there is INVALID_ARGUMENT. */
+function plain<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof LicenceError && error.code === 'SCHEMA_VIOLATION') {
+      throw new LicenceError('INVALID_ARGUMENT', error.message, error.details);
+    }
+    throw error;
+  }
+}
+
 /** A licence identifier argument (GB/T 36904, check character verified). */
 export function parseLicenceIdArg(value: string): string {
-  return licenceId(value, 'id');
+  return plain(() => licenceId(value, 'id'));
 }
 
 /** A USCC argument (GB 32100 check character verified). */
 export function parseUsccArg(value: string): string {
-  return uscc(value, 'uscc');
+  return plain(() => uscc(value, 'uscc'));
 }
 
 /** An MSP ID argument. */
 export function parseMspIdArg(value: string): string {
-  return mspId(value, 'mspId');
+  return plain(() => mspId(value, 'mspId'));
 }
 
 /** A licence type code argument. */
 export function parseTypeCodeArg(value: string): string {
-  return typeCode(value, 'typeCode');
+  return plain(() => typeCode(value, 'typeCode'));
 }
 
 /** A key id argument (base64url SHA-256 thumbprint). */
 export function parseKidArg(value: string): string {
-  return kid(value, 'kid');
+  return plain(() => kid(value, 'kid'));
 }
 
 /** A proposal id argument (the proposing transaction's id). */
 export function parseProposalIdArg(value: string): string {
-  return str(value, 'proposalId', PROPOSAL_ID, 128);
+  return plain(() => str(value, 'proposalId', PROPOSAL_ID, 128));
 }
 
 /** A GB/T 2260 province code argument. */
 export function parseProvinceCodeArg(value: string): string {
-  const code = str(value, 'provinceCode', undefined, 6);
-  validateProvinceCode(code);
-  return code;
+  return plain(() => provinceCode(value, 'provinceCode'));
 }
 
 /** An ISO-8601 UTC time argument with milliseconds. */
 export function parseIsoTimeArg(value: string): IsoTime {
-  return isoTime(value, 'at');
+  return plain(() => isoTime(value, 'at'));
 }
 
 /**
