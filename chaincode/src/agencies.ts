@@ -2,6 +2,7 @@
  * A province's issuing agencies and their signing keys. Only the owning province's admin changes
  * them; signing certificates must chain to the province's signing CA at the transaction time.
  */
+import { X509Certificate } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { checkCertificateChain, fail, kidOfCertificate } from '@licence-ledger/domain';
 import type { Agency, SigningKey } from '@licence-ledger/domain';
@@ -88,6 +89,7 @@ export async function registerKey(
     caller.memberProvince.signingCaPem,
     txDate(ctx),
   );
+  requireSubjectNames(certificatePem, agencyUscc);
   const kid = certificateKid(certificatePem);
   if ((await store.getSigningKey(kid)) !== undefined) {
     fail('ALREADY_EXISTS', 'a key with this kid is already registered', { kid });
@@ -156,6 +158,17 @@ export async function markCompromised(
   const compromised: SigningKey = { ...key, status: 'compromised', compromisedAt: input.compromisedAt };
   await store.putSigningKey(compromised, false);
   return compromised;
+}
+
+/**
+ * The certificate must name the agency (subject serialNumber = USCC, as the project's PKI issues
+ * them), so a province cannot file one agency's key under another agency.
+ */
+function requireSubjectNames(certificatePem: string, agencyUscc: string): void {
+  const subject = new X509Certificate(certificatePem).subject.split('\n');
+  if (!subject.includes(`serialNumber=${agencyUscc}`)) {
+    fail('CERTIFICATE_INVALID', "the certificate's subject does not name this agency", { reason: 'subject' });
+  }
 }
 
 function certificateKid(certificatePem: string): string {
