@@ -36,7 +36,11 @@ function licenceTypeRecord(input: LicenceTypeInput, at: string): LicenceType {
  * Creates the consortium. Allowed once, and only for an admin of one of the founding provinces; on
  * a real network the channel's MAJORITY endorsement policy makes most founding peers execute it.
  */
-export async function bootstrap(ctx: Context, store: Store, input: BootstrapInput): Promise<EventItem[]> {
+export async function bootstrap(
+  ctx: Context,
+  store: Store,
+  input: BootstrapInput,
+): Promise<{ consortium: ConsortiumConfig; items: EventItem[] }> {
   if ((await store.getConsortium()) !== undefined) {
     fail('ALREADY_EXISTS', 'the consortium is already bootstrapped');
   }
@@ -66,7 +70,7 @@ export async function bootstrap(ctx: Context, store: Store, input: BootstrapInpu
     await store.putLicenceType(licenceTypeRecord(t, at));
     items.push({ entity: 'licenceType', key: t.code, action: 'add' });
   }
-  return items;
+  return { consortium, items };
 }
 
 /** Opens a proposal to add a province or a licence type; the proposer's approval counts. */

@@ -51,9 +51,9 @@ export class RegistryContract extends BaseContract {
   async Bootstrap(ctx: Context, json: string): Promise<string> {
     const input = parseBootstrapInput(json);
     const store = new Store(ctx);
-    const items = await bootstrap(ctx, store, input);
+    const { consortium, items } = await bootstrap(ctx, store, input);
     emitEvent(ctx, EVENT.RegistryChanged, items);
-    return canonicalize(await store.getConsortium());
+    return canonicalize(consortium);
   }
 
   /** Proposes a new member province; needs a majority of active provinces. */
