@@ -1,0 +1,218 @@
+/**
+ * LedgerPort over a Fabric peer's gateway service (@hyperledger/fabric-gateway). One gRPC client is
+ * shared; each Identity gets its own Gateway connection. Every stage has an explicit deadline, and
+ * only MVCC read conflicts are retried.
+ */
+import { createPrivateKey } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  CommitError,
+  connect,
+  hash,
+  signers,
+  type ChaincodeEvent,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import type { TxName } from '@licence-ledger/domain';
+import { toLicenceError, validationCodeName } from './fabric-errors';
+import type {
+  Identity,
+  LedgerEvent,
+  LedgerEventStream,
+  LedgerPort,
+  SubmitOptions,
+  TransactionStatus,
+} from './port';
+import { DEFAULT_MVCC_RETRY, withMvccRetry, type MvccRetryPolicy } from './retry';
+
+/** Deadlines per stage, in milliseconds. */
+export interface FabricDeadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+}
+
+/** How to reach the province's peer. */
+export interface FabricLedgerOptions {
+  /** host:port of the peer's gateway service. */
+  readonly peerEndpoint: string;
+  readonly tlsRootCertPem: string;
+  /** TLS server name to expect when it differs from the endpoint host. */
+  readonly hostOverride?: string;
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly deadlines: FabricDeadlines;
+  /** The gateway's own identity, for calls made on nobody's behalf (prepared submits, status, events, chain info). */
+  readonly serviceIdentity: Identity;
+  readonly mvccRetry?: MvccRetryPolicy;
+}
+
+const deadline = (ms: number) => (): grpc.CallOptions => ({ deadline: Date.now() + ms });
+
+/** Creates a LedgerPort for a Fabric peer. */
+export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
+  const client = new grpc.Client(
+    opts.peerEndpoint,
+    grpc.credentials.createSsl(Buffer.from(opts.tlsRootCertPem)),
+    opts.hostOverride === undefined ? {} : { 'grpc.ssl_target_name_override': opts.hostOverride },
+  );
+  const gateways = new Map<string, Gateway>();
+  const retry = opts.mvccRetry ?? DEFAULT_MVCC_RETRY;
+
+  function gatewayOf(identity: Identity): Gateway {
+    const key = `${identity.mspId}\n${identity.certificatePem}`;
+    let gateway = gateways.get(key);
+    if (gateway === undefined) {
+      gateway = connect({
+        client,
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
+        signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
+        hash: hash.sha256,
+        evaluateOptions: deadline(opts.deadlines.evaluateMs),
+        endorseOptions: deadline(opts.deadlines.endorseMs),
+        submitOptions: deadline(opts.deadlines.submitMs),
+        commitStatusOptions: deadline(opts.deadlines.commitStatusMs),
+      });
+      gateways.set(key, gateway);
+    }
+    return gateway;
+  }
+
+  const network = (identity: Identity): Network => gatewayOf(identity).getNetwork(opts.channel);
+  const contract = (identity: Identity): Contract => network(identity).getContract(opts.chaincode);
+  const qscc = (): Contract => network(opts.serviceIdentity).getContract('qscc');
+
+  /** Runs `fn`, rethrowing whatever it throws as a LicenceError. */
+  async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toLicenceError(err);
+    }
+  }
+
+  async function statusOf(txId: string): Promise<TransactionStatus | undefined> {
+    let processed: Uint8Array;
+    try {
+      processed = await qscc().evaluateTransaction('GetTransactionByID', opts.channel, txId);
+    } catch (err) {
+      // qscc reports an unknown transaction only in prose; this is the single place that reads it.
+      if (isNoSuchTransaction(err)) return undefined;
+      throw toLicenceError(err);
+    }
+    const code = peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
+    const block = await mapped(() => qscc().evaluateTransaction('GetBlockByTxID', opts.channel, txId));
+    const number = common.Block.deserializeBinary(block).getHeader()?.getNumber() ?? 0;
+    return { code: validationCodeName(code), blockNumber: Number(number) };
+  }
+
+  return {
+    evaluate: (identity, tx, args) =>
+      mapped(async () => Buffer.from(await contract(identity).evaluateTransaction(tx, ...args))),
+
+    submit: (identity: Identity, tx: TxName, args: string[], options?: SubmitOptions) =>
+      withMvccRetry(
+        () =>
+          mapped(async () => {
+            const submitted = await contract(identity).submitAsync(tx, {
+              arguments: args,
+              ...(options?.endorsingOrgs === undefined
+                ? {}
+                : { endorsingOrganizations: options.endorsingOrgs }),
+            });
+            const status = await submitted.getStatus();
+            if (!status.successful) {
+              throw new CommitError({ code: status.code, transactionId: status.transactionId });
+            }
+            return {
+              result: Buffer.from(submitted.getResult()),
+              txId: status.transactionId,
+              blockNumber: Number(status.blockNumber),
+            };
+          }),
+        retry,
+      ),
+
+    prepare: (identity, tx, args) =>
+      mapped(async () => {
+        const gateway = gatewayOf(identity);
+        const endorsed = await contract(identity).newProposal(tx, { arguments: args }).endorse();
+        // Signed now, so the outbox can submit it later through any connection.
+        const sign = signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem));
+        const signed = gateway.newSignedTransaction(endorsed.getBytes(), await sign(endorsed.getDigest()));
+        return { txId: signed.getTransactionId(), bytes: Buffer.from(signed.getBytes()) };
+      }),
+
+    async submitPrepared(bytes) {
+      const transaction = await mapped(async () =>
+        Promise.resolve(gatewayOf(opts.serviceIdentity).newTransaction(bytes)),
+      );
+      const txId = transaction.getTransactionId();
+      // Idempotent: a transaction the ledger already has is reported, not sent again.
+      const known = await statusOf(txId);
+      if (known !== undefined) return { txId, ...known };
+      return mapped(async () => {
+        const status = await (await transaction.submit()).getStatus();
+        return { txId, code: validationCodeName(status.code), blockNumber: Number(status.blockNumber) };
+      });
+    },
+
+    transactionStatus: statusOf,
+
+    chaincodeEvents(startBlock: number): LedgerEventStream {
+      let source: (AsyncIterable<ChaincodeEvent> & { close(): void }) | undefined;
+      let closed = false;
+      return {
+        close() {
+          closed = true;
+          source?.close();
+        },
+        async *[Symbol.asyncIterator](): AsyncIterator<LedgerEvent> {
+          source = await mapped(() =>
+            network(opts.serviceIdentity).getChaincodeEvents(opts.chaincode, {
+              startBlock: BigInt(startBlock),
+            }),
+          );
+          if (closed) source.close();
+          try {
+            for await (const event of source) {
+              yield {
+                blockNumber: Number(event.blockNumber),
+                txId: event.transactionId,
+                eventName: event.eventName,
+                payload: Buffer.from(event.payload),
+                // Chaincode events carry no time; the payload's own `at` is the transaction time.
+                timestamp: '',
+              };
+            }
+          } catch (err) {
+            if (!closed) throw toLicenceError(err);
+          }
+        },
+      };
+    },
+
+    async chainInfo() {
+      const bytes = await mapped(() => qscc().evaluateTransaction('GetChainInfo', opts.channel));
+      return { height: Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight()), time: null };
+    },
+
+    async close() {
+      for (const gateway of gateways.values()) gateway.close();
+      gateways.clear();
+      client.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** True when a qscc lookup failed because the transaction is not on the ledger. */
+export function isNoSuchTransaction(err: unknown): boolean {
+  const e = err as { message?: unknown; details?: { message?: unknown }[] } | null;
+  const texts = [e?.message, ...(Array.isArray(e?.details) ? e.details.map((d) => d.message) : [])];
+  return texts.some((t) => typeof t === 'string' && t.includes('no such transaction ID'));
+}

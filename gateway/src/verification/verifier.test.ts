@@ -1,0 +1,371 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { LICENCE_ID_PREFIX, type LicenceRecord, type StatusCode } from '@licence-ledger/domain';
+import { createReceiptSigner, type ReceiptSigner } from '../keys/receipt-key';
+import { createPresentation } from '../presentation/create';
+import { GD, ZJ, fakeLedger, makeKey, makeLicence, makeWorld, memoryReplay, type World } from './fixtures';
+import type { VerificationLedger } from './ports';
+import { createVerifier } from './verifier';
+
+const NOW = new Date('2026-06-01T08:00:00.000Z');
+const iatOf = (d: Date) => Math.floor(d.getTime() / 1000);
+
+let world: World;
+let receiptSigner: ReceiptSigner;
+
+beforeAll(async () => {
+  receiptSigner = await createReceiptSigner();
+});
+
+beforeEach(async () => {
+  world = await makeWorld();
+});
+
+function verifierFor(
+  opts: {
+    myMsp?: string;
+    clock?: () => Date;
+    ledger?: VerificationLedger;
+    replay?: ReturnType<typeof memoryReplay>;
+  } = {},
+) {
+  return createVerifier({
+    ledger: opts.ledger ?? fakeLedger(world),
+    replay: opts.replay ?? memoryReplay(),
+    myMsp: opts.myMsp ?? ZJ.msp,
+    clock: opts.clock ?? (() => NOW),
+    clockToleranceSeconds: 30,
+    maxTokenTtlSeconds: 600,
+    receiptSigner,
+  });
+}
+
+async function present(disclose: string[] = ['name', 'licenceClass', 'validUntil'], now = NOW) {
+  const { token } = await createPresentation({
+    licence: world.licence,
+    fields: world.fields,
+    salts: world.salts,
+    disclose,
+    key: { kid: world.key.record.kid, privateKey: createPrivateKey(world.key.privateKeyPem) },
+    ttlSeconds: 300,
+    now,
+  });
+  return token;
+}
+
+/** Signs arbitrary claims with arbitrary header members (for tokens createPresentation refuses to make). */
+async function signRaw(
+  claims: Record<string, unknown>,
+  key: KeyObject,
+  header: Record<string, unknown> = {},
+) {
+  return new CompactSign(Buffer.from(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: 'ES256', typ: 'llp+jwt', kid: world.key.record.kid, ...header })
+    .sign(key);
+}
+
+function baseClaims(over: Record<string, unknown> = {}) {
+  const iat = iatOf(NOW);
+  return {
+    lid: world.licence.id.slice(LICENCE_ID_PREFIX.length),
+    d: { licenceClass: ['C1', world.salts.licenceClass] },
+    iat,
+    exp: iat + 300,
+    jti: 'AAAAAAAAAAAAAAAA',
+    ...over,
+  };
+}
+
+const agencyKey = () => createPrivateKey(world.key.privateKeyPem);
+const setLicence = (patch: Partial<LicenceRecord>) =>
+  world.licences.set(world.licence.id, { ...world.licence, ...patch });
+
+describe('createVerifier', () => {
+  it('answers VALID under the verifying province rule, with the disclosed fields and the ledger point', async () => {
+    const r = await verifierFor().verify({ token: await present(), purpose: '租车' });
+    expect(r.result).toBe('VALID');
+    expect(r.recognition).toEqual({ basis: 'rule', ruleVersion: 3 });
+    expect(r.disclosed).toEqual({ name: '张三', licenceClass: 'C1', validUntil: '2032-01-01' });
+    expect(r.licence).toMatchObject({ id: world.licence.id, issuerMsp: GD.msp, status: '01' });
+    expect(r.ledger).toEqual({ height: 42, time: '2026-06-01T00:00:00.000Z' });
+    expect(r.verifiedAt).toBe(NOW.toISOString());
+  });
+
+  it('never discloses a field the holder did not choose', async () => {
+    const r = await verifierFor().verify({ token: await present(['licenceClass']) });
+    expect(r.result).toBe('VALID');
+    expect(Object.keys(r.disclosed ?? {})).toEqual(['licenceClass']);
+  });
+
+  it('recognises its own licences as own and nationally recognised types as national', async () => {
+    const own = await verifierFor({ myMsp: GD.msp }).verify({ token: await present() });
+    expect(own.recognition).toEqual({ basis: 'own' });
+    world.types.set('JSZ', { ...world.types.get('JSZ')!, nationallyRecognised: true });
+    world.rules.clear();
+    const national = await verifierFor().verify({ token: await present() });
+    expect(national.result).toBe('VALID');
+    expect(national.recognition).toEqual({ basis: 'national' });
+  });
+
+  it('reports the local equivalent type of a rule', async () => {
+    const key = `${ZJ.msp}/JSZ/${GD.msp}`;
+    world.rules.set(key, { ...world.rules.get(key)!, localEquivalentType: 'ZJJSZ' });
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.recognition).toEqual({ basis: 'rule', ruleVersion: 3, localEquivalentType: 'ZJJSZ' });
+  });
+
+  it('signs a receipt (llr+jwt) over the outcome with the gateway receipt key', async () => {
+    const r = await verifierFor().verify({ token: await present(), purpose: '租车' });
+    const header = decodeProtectedHeader(r.receipt);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'llr+jwt', kid: receiptSigner.kid });
+    const { payload } = await compactVerify(r.receipt, await importJWK(receiptSigner.publicJwk(), 'ES256'));
+    const body = JSON.parse(Buffer.from(payload).toString()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      result: 'VALID',
+      lid: world.licence.id,
+      verifier: ZJ.msp,
+      verifiedAt: r.verifiedAt,
+    });
+    expect(typeof body.purposeHash).toBe('string');
+    expect(body.purposeHash).not.toContain('租车');
+  });
+
+  it('is MALFORMED, without touching the ledger, for garbage', async () => {
+    const ledger = fakeLedger(world);
+    for (const token of ['', 'abc', 'a.b.c', 42, null, { token: 'x' }, 'x'.repeat(3000)]) {
+      const r = await verifierFor({ ledger }).verify({ token });
+      expect(r.result).toBe('MALFORMED');
+      expect(r.ledger).toBeNull();
+    }
+    expect(ledger.calls).toEqual([]);
+  });
+
+  it('is UNKNOWN_KEY for a kid the ledger does not have', async () => {
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const token = await signRaw(baseClaims(), other, { kid: 'x'.repeat(43) });
+    expect((await verifierFor().verify({ token })).result).toBe('UNKNOWN_KEY');
+  });
+
+  it('is INVALID_SIGNATURE when another key signed under a registered kid', async () => {
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const token = await signRaw(baseClaims(), other);
+    expect((await verifierFor().verify({ token })).result).toBe('INVALID_SIGNATURE');
+  });
+
+  it('is INVALID_SIGNATURE when the key certificate does not chain to its province CA', async () => {
+    world.provinces.set(GD.msp, { ...world.provinces.get(GD.msp)!, signingCaPem: world.caZj.certPem });
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe('INVALID_SIGNATURE');
+    expect(r.reason?.code).toBe('CERTIFICATE');
+  });
+
+  it('is INVALID_SIGNATURE when the token key is not the issuing agency key', async () => {
+    const stranger = await makeKey(world.caGd, '11440100MB2D15098D', GD.code, GD.msp);
+    world.keys.set(stranger.record.kid, stranger.record);
+    const token = await signRaw(baseClaims(), createPrivateKey(stranger.privateKeyPem), {
+      kid: stranger.record.kid,
+    });
+    const r = await verifierFor().verify({ token });
+    expect(r.result).toBe('INVALID_SIGNATURE');
+    expect(r.reason?.code).toBe('NOT_ISSUER_KEY');
+  });
+
+  it('is INVALID_SIGNATURE when the on-chain issuer signature does not verify', async () => {
+    const sig = world.licence.signature;
+    setLicence({ signature: (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1) });
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe('INVALID_SIGNATURE');
+    expect(r.reason?.code).toBe('ISSUER_SIGNATURE');
+  });
+
+  it('is KEY_REVOKED for a compromised key, whatever iat the token claims', async () => {
+    world.keys.set(world.key.record.kid, {
+      ...world.key.record,
+      status: 'compromised',
+      compromisedAt: '2026-06-01T09:00:00.000Z',
+    });
+    expect((await verifierFor().verify({ token: await present() })).result).toBe('KEY_REVOKED');
+  });
+
+  it('is KEY_REVOKED for a key retired before iat, but accepts tokens issued before retirement', async () => {
+    const retire = (at: string) =>
+      world.keys.set(world.key.record.kid, { ...world.key.record, status: 'retired', retiredAt: at });
+    retire('2026-06-01T07:00:00.000Z');
+    expect((await verifierFor().verify({ token: await present() })).result).toBe('KEY_REVOKED');
+    retire('2026-06-01T08:01:00.000Z');
+    expect((await verifierFor().verify({ token: await present() })).result).toBe('VALID');
+  });
+
+  it('is KEY_REVOKED when the issuance key was compromised before the licence was issued', async () => {
+    const issuance = await makeKey(world.caGd, GD.agency, GD.code, GD.msp);
+    const licence = makeLicence(issuance, world.fields, world.salts, '2026000002');
+    world.keys.set(issuance.record.kid, {
+      ...issuance.record,
+      status: 'compromised',
+      compromisedAt: '2026-01-01T00:00:00.000Z',
+    });
+    world.licences.set(licence.id, licence);
+    const token = await signRaw(baseClaims({ lid: licence.id.slice(LICENCE_ID_PREFIX.length) }), agencyKey());
+    const r = await verifierFor().verify({ token });
+    expect(r.result).toBe('KEY_REVOKED');
+    expect(r.reason?.code).toBe('ISSUANCE_KEY_COMPROMISED');
+  });
+
+  it('accepts a licence whose issuance key was compromised only after issuance', async () => {
+    const issuance = await makeKey(world.caGd, GD.agency, GD.code, GD.msp);
+    const licence = makeLicence(issuance, world.fields, world.salts, '2026000003');
+    world.keys.set(issuance.record.kid, {
+      ...issuance.record,
+      status: 'compromised',
+      compromisedAt: '2026-03-01T00:00:00.000Z',
+    });
+    world.licences.set(licence.id, licence);
+    const token = await signRaw(baseClaims({ lid: licence.id.slice(LICENCE_ID_PREFIX.length) }), agencyKey());
+    expect((await verifierFor().verify({ token })).result).toBe('VALID');
+  });
+
+  it('is TOKEN_EXPIRED once exp (plus tolerance) has passed', async () => {
+    const token = await present();
+    const late = new Date(NOW.getTime() + 331_000);
+    const r = await verifierFor({ clock: () => late }).verify({ token });
+    expect(r.result).toBe('TOKEN_EXPIRED');
+    const within = new Date(NOW.getTime() + 320_000);
+    expect((await verifierFor({ clock: () => within }).verify({ token })).result).toBe('VALID');
+  });
+
+  it('refuses tokens issued in the future or living longer than the maximum', async () => {
+    const future = await signRaw(baseClaims({ iat: iatOf(NOW) + 120, exp: iatOf(NOW) + 300 }), agencyKey());
+    expect((await verifierFor().verify({ token: future })).reason?.code).toBe('IAT_FUTURE');
+    const long = await signRaw(baseClaims({ exp: iatOf(NOW) + 3600 }), agencyKey());
+    expect((await verifierFor().verify({ token: long })).reason?.code).toBe('TTL_TOO_LONG');
+    const backwards = await signRaw(baseClaims({ exp: iatOf(NOW) - 1 }), agencyKey());
+    expect((await verifierFor().verify({ token: backwards })).result).toBe('MALFORMED');
+  });
+
+  it.each([
+    ['missing exp', { exp: undefined }],
+    ['missing iat', { iat: undefined }],
+    ['missing jti', { jti: undefined }],
+    ['missing lid', { lid: undefined }],
+    ['missing d', { d: undefined }],
+    ['string exp', { exp: '9999999999' }],
+    ['fractional iat', { iat: 1.5 }],
+    ['unknown claim', { nbf: 1 }],
+    ['lid with a bad check character', { lid: 'JSZ.11440000MB2C93756J.2026000001.001.0' }],
+    ['a disclosure that is not a pair', { d: { name: ['张三'] } }],
+    ['a disclosure with an object value', { d: { name: [{}, 'salt'] } }],
+  ])('is MALFORMED for signed claims with %s', async (_label, patch) => {
+    const token = await signRaw(baseClaims(patch), agencyKey());
+    expect((await verifierFor().verify({ token })).result).toBe('MALFORMED');
+  });
+
+  it('is NOT_ON_LEDGER for a licence the ledger does not have', async () => {
+    const token = await present();
+    world.licences.clear();
+    expect((await verifierFor().verify({ token })).result).toBe('NOT_ON_LEDGER');
+  });
+
+  it('is FIELD_MISMATCH when a disclosed value or salt differs from the commitment', async () => {
+    const wrongValue = await signRaw(
+      baseClaims({ d: { licenceClass: ['A1', world.salts.licenceClass] } }),
+      agencyKey(),
+    );
+    expect((await verifierFor().verify({ token: wrongValue })).result).toBe('FIELD_MISMATCH');
+    const wrongSalt = await signRaw(
+      baseClaims({ d: { licenceClass: ['C1', world.salts.name] } }),
+      agencyKey(),
+    );
+    expect((await verifierFor().verify({ token: wrongSalt })).result).toBe('FIELD_MISMATCH');
+    const unknown = await signRaw(baseClaims({ d: { bloodType: ['O', world.salts.name] } }), agencyKey());
+    expect((await verifierFor().verify({ token: unknown })).result).toBe('FIELD_MISMATCH');
+  });
+
+  it('is REPLAYED the second time a token is presented', async () => {
+    const verifier = verifierFor();
+    const token = await present();
+    expect((await verifier.verify({ token })).result).toBe('VALID');
+    const again = await verifier.verify({ token });
+    expect(again.result).toBe('REPLAYED');
+    expect(again.disclosed).toBeUndefined();
+  });
+
+  it('does not let a forged token burn the jti of a genuine one', async () => {
+    const replay = memoryReplay();
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const forged = await signRaw(baseClaims(), other);
+    expect((await verifierFor({ replay }).verify({ token: forged })).result).toBe('INVALID_SIGNATURE');
+    expect(replay.seen.size).toBe(0);
+    const genuine = await signRaw(baseClaims(), agencyKey());
+    expect((await verifierFor({ replay }).verify({ token: genuine })).result).toBe('VALID');
+  });
+
+  it.each<[StatusCode, string]>([
+    ['02', 'SUSPENDED'],
+    ['03', 'ANNULLED'],
+    ['04', 'CANCELLED'],
+    ['05', 'EXPIRED'],
+    ['06', 'TRANSFERRED'],
+    ['07', 'REVOKED'],
+    ['99', 'OTHER_STATUS'],
+  ])('maps ledger status %s to %s with the recorded reason', async (status, result) => {
+    setLicence({ status, statusReasonCode: 'R42', statusReasonText: 'reason text' });
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe(result);
+    expect(r.reason).toEqual({ code: 'R42', text: 'reason text' });
+    expect(r.licence?.status).toBe(status);
+  });
+
+  it('is EXPIRED when the validity period has ended though the ledger still says 01', async () => {
+    world.licences.set(
+      world.licence.id,
+      makeLicence(world.key, world.fields, world.salts, '2026000001', {
+        validFrom: '2026-01-01',
+        validUntil: '2026-05-31',
+      }),
+    );
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe('EXPIRED');
+    expect(r.reason?.code).toBe('VALIDITY_ENDED');
+  });
+
+  it('is OTHER_STATUS (NOT_YET_VALID) before the validity period starts', async () => {
+    world.licences.set(
+      world.licence.id,
+      makeLicence(world.key, world.fields, world.salts, '2026000001', {
+        validFrom: '2026-06-02',
+        validUntil: null,
+      }),
+    );
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe('OTHER_STATUS');
+    expect(r.reason?.code).toBe('NOT_YET_VALID');
+  });
+
+  it('is NOT_RECOGNISED when the verifying province has no rule for the type', async () => {
+    world.rules.clear();
+    const r = await verifierFor().verify({ token: await present() });
+    expect(r.result).toBe('NOT_RECOGNISED');
+    expect(r.recognition).toBeUndefined();
+  });
+
+  it('is STATUS_UNAVAILABLE, never VALID, when any ledger read fails', async () => {
+    const token = await present();
+    // Fail the n-th ledger call for every n the happy path makes.
+    const probe = fakeLedger(world);
+    await verifierFor({ ledger: probe }).verify({ token });
+    expect(probe.calls.length).toBeGreaterThan(4);
+    for (let n = 1; n <= probe.calls.length; n++) {
+      let calls = 0;
+      const ledger = fakeLedger(world, { fail: () => ++calls === n });
+      const r = await verifierFor({ ledger }).verify({ token });
+      expect(r.result).toBe('STATUS_UNAVAILABLE');
+    }
+  });
+
+  it('is STATUS_UNAVAILABLE when the replay store fails', async () => {
+    const replay = { ...memoryReplay(), claimJti: () => Promise.reject(new Error('db down')) };
+    const r = await verifierFor({ replay }).verify({ token: await present() });
+    expect(r.result).toBe('STATUS_UNAVAILABLE');
+    expect(r.receipt.split('.')).toHaveLength(3);
+  });
+});
