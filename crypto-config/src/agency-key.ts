@@ -1,8 +1,13 @@
 /** Agency licence-signing keys (ES256), certified by the province's MSP root CA. */
-import { validateProvinceCode, validateUscc } from '@licence-ledger/domain';
+import {
+  type P256PublicJwk,
+  jwkThumbprint,
+  p256PublicJwk,
+  validateProvinceCode,
+  validateUscc,
+} from '@licence-ledger/domain';
 import { type CaMaterial, loadCa } from './ca';
 import { issueLeaf } from './identity';
-import { type EcPublicJwk, jwkThumbprint, publicJwkOf } from './jwk';
 import { buildSubject } from './subject';
 import * as x509 from './x509';
 
@@ -22,7 +27,7 @@ export interface AgencySigningKeyOptions {
 export interface AgencySigningKey {
   readonly certPem: string;
   readonly keyPem: string;
-  readonly publicJwk: EcPublicJwk;
+  readonly publicJwk: P256PublicJwk;
   /** RFC 7638 thumbprint of publicJwk. */
   readonly kid: string;
 }
@@ -62,6 +67,6 @@ export async function issueAgencySigningKey(
       ),
     ],
   });
-  const publicJwk = publicJwkOf(leaf.certPem);
+  const publicJwk = p256PublicJwk(leaf.certPem);
   return { certPem: leaf.certPem, keyPem: leaf.keyPem, publicJwk, kid: jwkThumbprint(publicJwk) };
 }

@@ -15,13 +15,13 @@ export type FabricAttrs = Readonly<Record<string, string>>;
 const ATTR_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_ATTR_VALUE = 256;
 
-/** Checks attribute names and values, returning a copy with keys in sorted order. */
+/** Checks attribute names and values, returning a copy. */
 export function checkAttrs(attrs: unknown): FabricAttrs {
   if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) {
     throw new LicenceError('INVALID_ARGUMENT', 'attrs must be an object of string values');
   }
   const out: Record<string, string> = {};
-  for (const name of Object.keys(attrs).sort()) {
+  for (const name of Object.keys(attrs)) {
     const value: unknown = (attrs as Record<string, unknown>)[name];
     if (!ATTR_NAME.test(name))
       throw new LicenceError('INVALID_ARGUMENT', 'attribute name is not allowed', { name });
@@ -40,7 +40,12 @@ export function checkAttrs(attrs: unknown): FabricAttrs {
  * HTML-safe escaping of <, >, & and the JavaScript line separators.
  */
 export function encodeFabricAttrs(attrs: FabricAttrs): Uint8Array {
-  const json = JSON.stringify({ attrs: checkAttrs(attrs) }).replace(
+  const checked = checkAttrs(attrs);
+  // Built by hand: a JS object would list integer-like keys first, whatever order they were added in.
+  const members = Object.keys(checked)
+    .sort()
+    .map((name) => `${JSON.stringify(name)}:${JSON.stringify(checked[name])}`);
+  const json = `{"attrs":{${members.join(',')}}}`.replace(
     /[<>&\u2028\u2029]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

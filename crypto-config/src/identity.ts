@@ -100,7 +100,10 @@ export async function issueLeaf(
 ): Promise<IdentityMaterial & { readonly publicKey: CryptoKey }> {
   const crypto = webCrypto();
   const keys = await generateKeyPair();
-  const { notBefore, notAfter } = validityWindow(spec.validDays, spec.notBefore);
+  const window = validityWindow(spec.validDays, spec.notBefore);
+  const { notBefore } = window;
+  // A leaf cannot be valid past its issuer: chain validation would fail then anyway, so say so upfront.
+  const notAfter = window.notAfter > issuer.cert.notAfter ? issuer.cert.notAfter : window.notAfter;
   const cert = await x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerial(),

@@ -15,7 +15,6 @@ export {
   DEFAULT_SIGNING_KEY_DAYS,
   issueAgencySigningKey,
 } from './agency-key';
-export { type EcPublicJwk, jwkThumbprint, publicJwkOf } from './jwk';
 export { FABRIC_ATTR_OID, type FabricAttrs, encodeFabricAttrs, readFabricAttrs } from './fabric-attrs';
 export {
   type AgencyConfig,

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { LicenceError } from '@licence-ledger/domain';
+import { checkAttrs, encodeFabricAttrs, readFabricAttrs } from './fabric-attrs';
+
+/** The code of the LicenceError `fn` throws; undefined when it throws nothing. */
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof LicenceError ? err.code : 'not a LicenceError';
+  }
+  return undefined;
+}
+
+interface Vector {
+  readonly name: string;
+  readonly attrs: Record<string, string>;
+  readonly json: string;
+}
+const { vectors } = JSON.parse(
+  readFileSync(join(__dirname, '..', 'test-vectors', 'fabric-attrs.json'), 'utf8'),
+) as {
+  vectors: Vector[];
+};
+
+describe('encodeFabricAttrs', () => {
+  it('orders integer-like keys as text, as Go does', () => {
+    expect(Buffer.from(encodeFabricAttrs({ b: 'x', '10': 'y', '9': 'z' })).toString()).toBe(
+      '{"attrs":{"10":"y","9":"z","b":"x"}}',
+    );
+  });
+
+  it.each(vectors.map((v) => [v.name, v] as const))('matches the Fabric CA bytes: %s', (_name, v) => {
+    expect(Buffer.from(encodeFabricAttrs(v.attrs)).toString('utf8')).toBe(v.json);
+  });
+
+  it('round-trips any valid attribute map through JSON.parse', () => {
+    const name = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
+    const value = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { maxKeys: 6 }), (attrs) => {
+        const parsed = JSON.parse(new TextDecoder().decode(encodeFabricAttrs(attrs))) as {
+          attrs: Record<string, string>;
+        };
+        expect(parsed.attrs).toEqual(attrs);
+        // Go writes map keys in sorted byte order; find where each key appears in the text.
+        const text = new TextDecoder().decode(encodeFabricAttrs(attrs));
+        const sorted = Object.keys(attrs).sort();
+        const positions = sorted.map((k) => text.indexOf(`${JSON.stringify(k)}:`));
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      }),
+    );
+  });
+});
+
+describe('checkAttrs', () => {
+  it.each([[null], [[]], ['x'], [{ 'a b': 'x' }], [{ a: 1 }], [{ a: 'x'.repeat(257) }]])(
+    'rejects %p with INVALID_ARGUMENT',
+    (attrs) => {
+      expect(codeOf(() => checkAttrs(attrs))).toBe('INVALID_ARGUMENT');
+    },
+  );
+});
+
+describe('readFabricAttrs', () => {
+  it('rejects something that is not a certificate with CERTIFICATE_INVALID', () => {
+    const notACert = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    expect(codeOf(() => readFabricAttrs(notACert))).toBe('CERTIFICATE_INVALID');
+  });
+});
