@@ -1,0 +1,292 @@
+/**
+ * The gateway's configuration: read once from the environment, validated as a whole, and handed to
+ * everything else as a typed, frozen object. A bad setting stops the process at start-up with one
+ * message that names every offending variable, rather than failing later on first use.
+ */
+import path from 'node:path';
+import { LicenceError } from '@licence-ledger/domain';
+
+/** Log levels understood by the logger. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Which ledger the gateway talks to. */
+export type LedgerMode = 'embedded' | 'fabric';
+
+/** A public JSON Web Key as it appears in configuration (only the members the verifier reads). */
+export interface PublicJwk {
+  readonly kty: string;
+  readonly crv?: string;
+  readonly x?: string;
+  readonly y?: string;
+  readonly kid?: string;
+  readonly alg?: string;
+  readonly use?: string;
+  readonly [member: string]: unknown;
+}
+
+/** One trusted access-token issuer: its `iss` and its public keys, as a JWKS or as SPKI PEM. */
+export type TokenIssuerConfig =
+  | { readonly iss: string; readonly jwks: { readonly keys: readonly PublicJwk[] } }
+  | { readonly iss: string; readonly pem: string };
+
+/** Per-stage deadlines for ledger calls (milliseconds), as fabric-gateway takes them. */
+export interface LedgerDeadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+}
+
+/** Connection settings for a real Fabric peer (used only when `ledger` is 'fabric'). */
+export interface FabricConfig {
+  readonly peerEndpoint: string;
+  /** TLS server name to expect from the peer, when it differs from the endpoint's host. */
+  readonly peerHostAlias: string;
+  readonly tlsCaPath: string;
+  readonly certPath: string;
+  readonly keyPath: string;
+  readonly channel: string;
+  readonly chaincode: string;
+}
+
+/** The validated gateway configuration. */
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly provinceMsp: string;
+  /** Absolute directory for this gateway's on-disk state (embedded ledger, embedded Postgres). */
+  readonly dataDir: string;
+  /** PostgreSQL URL; undefined means "start the embedded PGlite server under dataDir". */
+  readonly databaseUrl: string | undefined;
+  readonly ledger: LedgerMode;
+  readonly fabric: FabricConfig;
+  readonly deadlines: LedgerDeadlines;
+  readonly tokenIssuers: readonly TokenIssuerConfig[];
+  /** The `aud` access tokens must carry. */
+  readonly tokenAudience: string;
+  readonly presentationTtlSeconds: number;
+  readonly clockToleranceSeconds: number;
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimitBytes: number;
+  /** Verification requests allowed per minute per (province, subject). */
+  readonly verifyRateLimitPerMinute: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Largest presentation lifetime an operator may configure (15 minutes). */
+export const MAX_PRESENTATION_TTL_SECONDS = 900;
+/** Largest request body an operator may configure (batch issuance stays well below this). */
+export const MAX_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** Defaults for every optional setting. */
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  provinceMsp: 'GuangdongMSP',
+  dataDir: '.data/gateway',
+  ledger: 'embedded' as LedgerMode,
+  fabric: {
+    peerEndpoint: '',
+    peerHostAlias: '',
+    tlsCaPath: '',
+    certPath: '',
+    keyPath: '',
+    channel: 'licences',
+    chaincode: 'licence-ledger',
+  },
+  deadlines: { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000 },
+  presentationTtlSeconds: 300,
+  clockToleranceSeconds: 30,
+  bodyLimitBytes: 64 * 1024,
+  verifyRateLimitPerMinute: 600,
+  logLevel: 'info' as LogLevel,
+} as const;
+
+/** Fabric MSP IDs as this project names them, e.g. GuangdongMSP. */
+export const MSP_ID_PATTERN = /^[A-Z][A-Za-z0-9]{0,62}MSP$/;
+
+/** The audience a province's gateway expects in access tokens when TOKEN_AUDIENCE is not set. */
+export function defaultAudience(provinceMsp: string): string {
+  return `urn:licence-ledger:gateway:${provinceMsp}`;
+}
+
+/**
+ * Reads and validates the configuration; `overrides` (typed values, e.g. from the CLI or a test)
+ * win over the environment and are validated the same way. Throws INVALID_ARGUMENT listing every
+ * bad variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  const problems = new Problems();
+  const str = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number =>
+    problems.int(name, str(name), fallback, min, max);
+
+  const provinceMsp = str('PROVINCE_MSP') ?? DEFAULTS.provinceMsp;
+  const fromEnv: GatewayConfig = {
+    port: int('PORT', DEFAULTS.port, 0, 65_535),
+    host: str('HOST') ?? DEFAULTS.host,
+    provinceMsp,
+    dataDir: path.resolve(str('DATA_DIR') ?? DEFAULTS.dataDir),
+    databaseUrl: str('DATABASE_URL'),
+    ledger: problems.oneOf('LEDGER', str('LEDGER'), ['embedded', 'fabric'] as const, DEFAULTS.ledger),
+    fabric: {
+      peerEndpoint: str('FABRIC_PEER_ENDPOINT') ?? DEFAULTS.fabric.peerEndpoint,
+      peerHostAlias: str('FABRIC_PEER_HOST_ALIAS') ?? DEFAULTS.fabric.peerHostAlias,
+      tlsCaPath: str('FABRIC_TLS_CA_PATH') ?? DEFAULTS.fabric.tlsCaPath,
+      certPath: str('FABRIC_CERT_PATH') ?? DEFAULTS.fabric.certPath,
+      keyPath: str('FABRIC_KEY_PATH') ?? DEFAULTS.fabric.keyPath,
+      channel: str('FABRIC_CHANNEL') ?? DEFAULTS.fabric.channel,
+      chaincode: str('FABRIC_CHAINCODE') ?? DEFAULTS.fabric.chaincode,
+    },
+    deadlines: {
+      evaluateMs: int('DEADLINE_EVALUATE_MS', DEFAULTS.deadlines.evaluateMs, 1, 600_000),
+      endorseMs: int('DEADLINE_ENDORSE_MS', DEFAULTS.deadlines.endorseMs, 1, 600_000),
+      submitMs: int('DEADLINE_SUBMIT_MS', DEFAULTS.deadlines.submitMs, 1, 600_000),
+      commitStatusMs: int('DEADLINE_COMMIT_STATUS_MS', DEFAULTS.deadlines.commitStatusMs, 1, 600_000),
+    },
+    tokenIssuers: problems.tokenIssuers('TOKEN_ISSUERS', str('TOKEN_ISSUERS')),
+    tokenAudience: str('TOKEN_AUDIENCE') ?? defaultAudience(overrides.provinceMsp ?? provinceMsp),
+    presentationTtlSeconds: int(
+      'PRESENTATION_TTL_SECONDS',
+      DEFAULTS.presentationTtlSeconds,
+      1,
+      MAX_PRESENTATION_TTL_SECONDS,
+    ),
+    clockToleranceSeconds: int('CLOCK_TOLERANCE_SECONDS', DEFAULTS.clockToleranceSeconds, 0, 300),
+    bodyLimitBytes: problems.size('BODY_LIMIT', str('BODY_LIMIT'), DEFAULTS.bodyLimitBytes),
+    verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT', DEFAULTS.verifyRateLimitPerMinute, 1, 1_000_000),
+    logLevel: problems.oneOf('LOG_LEVEL', str('LOG_LEVEL'), LOG_LEVELS, DEFAULTS.logLevel),
+  };
+  const config: GatewayConfig = { ...fromEnv, ...overrides };
+  checkWhole(config, problems);
+  problems.throwIfAny();
+  return Object.freeze(config);
+}
+
+/** Range and cross-field checks, applied after overrides so they bind the final values too. */
+function checkWhole(c: GatewayConfig, problems: Problems): void {
+  const range = (name: string, value: number, min: number, max: number): void => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.add(name, `must be an integer from ${min} to ${max}`);
+    }
+  };
+  range('PORT', c.port, 0, 65_535);
+  range('PRESENTATION_TTL_SECONDS', c.presentationTtlSeconds, 1, MAX_PRESENTATION_TTL_SECONDS);
+  range('CLOCK_TOLERANCE_SECONDS', c.clockToleranceSeconds, 0, 300);
+  range('BODY_LIMIT', c.bodyLimitBytes, 1, MAX_BODY_LIMIT_BYTES);
+  range('VERIFY_RATE_LIMIT', c.verifyRateLimitPerMinute, 1, 1_000_000);
+  if (!MSP_ID_PATTERN.test(c.provinceMsp)) {
+    problems.add('PROVINCE_MSP', 'must be an MSP ID such as GuangdongMSP');
+  }
+  if (c.host.length === 0) problems.add('HOST', 'must not be empty');
+  if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
+    problems.add('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  if (c.tokenAudience.length === 0) problems.add('TOKEN_AUDIENCE', 'must not be empty');
+  if (c.ledger === 'fabric') {
+    const required: Array<[string, string]> = [
+      ['FABRIC_PEER_ENDPOINT', c.fabric.peerEndpoint],
+      ['FABRIC_TLS_CA_PATH', c.fabric.tlsCaPath],
+      ['FABRIC_CERT_PATH', c.fabric.certPath],
+      ['FABRIC_KEY_PATH', c.fabric.keyPath],
+    ];
+    for (const [name, value] of required) {
+      if (value === '') problems.add(name, 'is required when LEDGER=fabric');
+    }
+    if (c.fabric.peerEndpoint !== '' && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(c.fabric.peerEndpoint)) {
+      problems.add('FABRIC_PEER_ENDPOINT', 'must be host:port');
+    }
+  }
+}
+
+/** Collects every problem so the operator sees them all in one go. */
+class Problems {
+  private readonly items: Array<{ name: string; message: string }> = [];
+
+  add(name: string, message: string): void {
+    if (!this.items.some((p) => p.name === name)) this.items.push({ name, message });
+  }
+
+  int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+    if (raw === undefined) return fallback;
+    const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.add(name, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.add(name, `must be one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  /** Sizes as bytes or with a kb/mb suffix (binary multiples, like express's `limit`). */
+  size(name: string, raw: string | undefined, fallback: number): number {
+    if (raw === undefined) return fallback;
+    const m = /^(\d{1,9})\s*(b|kb|mb)?$/i.exec(raw);
+    if (m === null) {
+      this.add(name, 'must be a size such as 65536, 64kb or 1mb');
+      return fallback;
+    }
+    const unit = (m[2] ?? 'b').toLowerCase();
+    const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
+    return Number(m[1]) * factor;
+  }
+
+  tokenIssuers(name: string, raw: string | undefined): TokenIssuerConfig[] {
+    if (raw === undefined) return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      this.add(
+        name,
+        'must be JSON: [{"iss": "...", "jwks": {"keys": [...]}} or {"iss": "...", "pem": "..."}]',
+      );
+      return [];
+    }
+    const list = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+    const issuers = list.map(parseIssuer);
+    if (!Array.isArray(parsed) || issuers.some((i) => i === undefined)) {
+      this.add(
+        name,
+        'every entry needs a non-empty "iss" and either "jwks" {"keys": [...]} or a "pem" string',
+      );
+      return [];
+    }
+    const names = issuers.map((i) => i!.iss);
+    if (new Set(names).size !== names.length) this.add(name, 'lists the same "iss" twice');
+    return issuers as TokenIssuerConfig[];
+  }
+
+  throwIfAny(): void {
+    if (this.items.length === 0) return;
+    const lines = this.items.map((p) => `${p.name} ${p.message}`);
+    throw new LicenceError('INVALID_ARGUMENT', `invalid configuration: ${lines.join('; ')}`, {
+      variables: this.items.map((p) => p.name),
+    });
+  }
+}
+
+function parseIssuer(entry: unknown): TokenIssuerConfig | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { iss, jwks, pem } = entry as { iss?: unknown; jwks?: unknown; pem?: unknown };
+  if (typeof iss !== 'string' || iss.length === 0) return undefined;
+  if (typeof pem === 'string' && jwks === undefined) return { iss, pem };
+  if (pem !== undefined || typeof jwks !== 'object' || jwks === null) return undefined;
+  const keys = (jwks as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) return undefined;
+  if (!keys.every((k) => typeof k === 'object' && k !== null && typeof (k as PublicJwk).kty === 'string')) {
+    return undefined;
+  }
+  return { iss, jwks: { keys: keys as PublicJwk[] } };
+}

@@ -1,0 +1,65 @@
+/** Small conversions shared by the repositories: pg values to the typed rows they return. */
+import type { IsoTime } from '@licence-ledger/domain';
+
+/** A keyset position: (created time, id) of the last row of the previous page. */
+export type Keyset = readonly [IsoTime, string];
+
+/** What list calls take: how many rows, and where the previous page ended. */
+export interface KeysetPage {
+  readonly limit: number;
+  readonly after?: Keyset;
+}
+
+/** A page of rows and, when more may follow, where it ended. */
+export interface Paged<T> {
+  readonly items: T[];
+  readonly next: Keyset | undefined;
+}
+
+/** Largest page any list returns. */
+export const MAX_ROWS = 100;
+
+/** Clamps a requested page size to 1..MAX_ROWS. */
+export function pageSize(limit: number): number {
+  return Math.max(1, Math.min(MAX_ROWS, Math.floor(limit)));
+}
+
+/** Cuts `limit + 1` fetched rows into a page (the extra row only says another page exists). */
+export function toPaged<T>(rows: T[], limit: number, keyOf: (row: T) => Keyset): Paged<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > limit && last !== undefined ? keyOf(last) : undefined };
+}
+
+/** pg returns timestamptz as Date; rows carry ISO strings. */
+export function iso(value: Date | string): IsoTime {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** Same as {@link iso}, keeping null. */
+export function isoOrNull(value: Date | string | null): IsoTime | null {
+  return value === null ? null : iso(value);
+}
+
+/** pg returns int8 as a string; our block numbers and revisions fit in a double. */
+export function num(value: string | number): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/** pg returns `date` as a local-midnight Date; rows carry YYYY-MM-DD. */
+export function isoDate(value: Date | string): string {
+  if (typeof value === 'string') return value.slice(0, 10);
+  const y = value.getFullYear().toString().padStart(4, '0');
+  const m = (value.getMonth() + 1).toString().padStart(2, '0');
+  const d = value.getDate().toString().padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+/** Postgres SQLSTATE of a driver error, if any. */
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** SQLSTATE for a unique-constraint violation. */
+export const UNIQUE_VIOLATION = '23505';

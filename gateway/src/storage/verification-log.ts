@@ -1,0 +1,110 @@
+/** The verification log: who verified which licence, for what declared purpose, with what result. */
+import { randomUUID } from 'node:crypto';
+import type { IsoTime } from '@licence-ledger/domain';
+import type { Queryable } from './db';
+import { iso, pageSize, toPaged } from './rows';
+import type { KeysetPage, Paged } from './rows';
+
+/** One verification to record. */
+export interface NewVerification {
+  /** Generated when omitted. */
+  readonly id?: string;
+  /** The licence presented; null when the token was too malformed to name one. */
+  readonly licenceId: string | null;
+  readonly issuerMsp: string | null;
+  readonly verifierProvince: string;
+  readonly verifierAgency: string | null;
+  readonly verifierSub: string | null;
+  /** The verifier's declared purpose (申请事由). */
+  readonly purpose: string;
+  /** Verification result code (VALID, REVOKED, …). */
+  readonly result: string;
+  readonly jti: string | null;
+  /** Defaults to the database's now. */
+  readonly at?: Date;
+}
+
+/** A logged verification. */
+export interface VerificationEntry extends Omit<NewVerification, 'id' | 'at'> {
+  readonly id: string;
+  readonly at: IsoTime;
+}
+
+interface Row {
+  id: string;
+  licence_id: string | null;
+  issuer_msp: string | null;
+  verifier_province: string;
+  verifier_agency: string | null;
+  verifier_sub: string | null;
+  purpose: string;
+  result: string;
+  jti: string | null;
+  at: Date;
+}
+
+function toEntry(r: Row): VerificationEntry {
+  return {
+    id: r.id,
+    licenceId: r.licence_id,
+    issuerMsp: r.issuer_msp,
+    verifierProvince: r.verifier_province,
+    verifierAgency: r.verifier_agency,
+    verifierSub: r.verifier_sub,
+    purpose: r.purpose,
+    result: r.result,
+    jti: r.jti,
+    at: iso(r.at),
+  };
+}
+
+/** Verification log repository. */
+export interface VerificationLogRepo {
+  insert(entry: NewVerification): Promise<VerificationEntry>;
+  /** Verifications of any of `licenceIds`, newest first. */
+  listByLicences(licenceIds: readonly string[], page: KeysetPage): Promise<Paged<VerificationEntry>>;
+}
+
+/** The verification log repository over `db`. */
+export function verificationLogRepo(db: Queryable): VerificationLogRepo {
+  return {
+    async insert(e) {
+      const { rows } = await db.query<Row>(
+        `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
+           verifier_sub, purpose, result, jti, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10::timestamptz, date_trunc('milliseconds', now())))
+         RETURNING *`,
+        [
+          e.id ?? randomUUID(),
+          e.licenceId,
+          e.issuerMsp,
+          e.verifierProvince,
+          e.verifierAgency,
+          e.verifierSub,
+          e.purpose,
+          e.result,
+          e.jti,
+          e.at ?? null,
+        ],
+      );
+      return toEntry(rows[0]!);
+    },
+    async listByLicences(licenceIds, page) {
+      const limit = pageSize(page.limit);
+      if (licenceIds.length === 0) return { items: [], next: undefined };
+      const params: unknown[] = [licenceIds];
+      let keyset = '';
+      if (page.after !== undefined) {
+        params.push(page.after[0], page.after[1]);
+        keyset = 'AND (at, id) < ($2::timestamptz, $3)';
+      }
+      params.push(limit + 1);
+      const { rows } = await db.query<Row>(
+        `SELECT * FROM verification_log WHERE licence_id = ANY($1::text[]) ${keyset}
+         ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return toPaged(rows.map(toEntry), limit, (v) => [v.at, v.id]);
+    },
+  };
+}
