@@ -1,0 +1,103 @@
+/**
+ * The holder's side (持证主体): my licences (by the holder ref in the access token), presenting one
+ * as a short-lived token and QR code disclosing only the chosen fields, and who verified my licences
+ * for what declared purpose (使用痕迹).
+ */
+import { LicenceError } from '@licence-ledger/domain';
+import { createPresentation, renderQr } from '../presentation';
+import type { ProvinceContext } from './context';
+import type { LicenceRow } from './ports';
+import { listItem, type LicenceListItem } from './licences';
+import type { VerificationLogRow } from './store-adapter';
+
+/** A licence as its holder sees it: the list form plus the content. */
+export interface HolderLicence extends LicenceListItem {
+  readonly fields: LicenceRow['fields'];
+}
+
+/** A presentation with its QR code. */
+export interface PresentationOutcome {
+  readonly token: string;
+  readonly jti: string;
+  readonly expiresAt: string;
+  /** Token length in bytes. */
+  readonly bytes: number;
+  readonly disclosed: readonly string[];
+  /** PNG as a data: URL, and SVG markup. */
+  readonly qr: { readonly png: string; readonly svg: string };
+}
+
+/** Most licences consulted for the verification list. */
+const MAX_HOLDER_LICENCES = 500;
+
+/** Holder operations for one province. */
+export class HolderService {
+  constructor(private readonly ctx: ProvinceContext) {}
+
+  /** A page of the holder's licences, newest first. */
+  async myLicences(
+    holderRef: string,
+    limit: number,
+    after?: readonly [string, string],
+  ): Promise<HolderLicence[]> {
+    const rows = await this.ctx.store.licences({
+      holderRef,
+      limit,
+      ...(after === undefined ? {} : { after }),
+    });
+    return rows.map((row) => ({ ...listItem(row), fields: row.fields }));
+  }
+
+  /** Signs a presentation of one of the holder's licences disclosing `disclose`, with its QR code. */
+  async present(
+    holderRef: string,
+    licenceId: string,
+    disclose: readonly string[],
+  ): Promise<PresentationOutcome> {
+    const row = await this.ctx.store.licence(licenceId);
+    // Another holder's licence looks exactly like a missing one.
+    if (row === undefined || row.state !== 'issued' || row.holderRef !== holderRef) {
+      throw new LicenceError('NOT_FOUND', 'you hold no licence with this identifier', { id: licenceId });
+    }
+    const licence = await this.ctx.ledger.admin.readLicence(licenceId);
+    if (licence === null)
+      throw new LicenceError('NOT_FOUND', 'the licence is not on the ledger', { id: licenceId });
+    const key = this.ctx.keys.active(row.issuerUscc);
+    const presentation = await createPresentation({
+      licence,
+      fields: row.fields,
+      salts: row.salts,
+      disclose,
+      key: { kid: key.kid, privateKey: key.privateKey },
+      ttlSeconds: this.ctx.config.presentationTtlSeconds,
+      now: this.ctx.clock(),
+    });
+    const [png, svg] = await Promise.all([
+      renderQr(presentation.token, 'png'),
+      renderQr(presentation.token, 'svg'),
+    ]);
+    return {
+      token: presentation.token,
+      jti: presentation.jti,
+      expiresAt: presentation.expiresAt,
+      bytes: presentation.bytes,
+      disclosed: [...disclose],
+      qr: { png: `data:image/png;base64,${png.toString('base64')}`, svg },
+    };
+  }
+
+  /** Verifications of the holder's licences logged at this gateway, newest first. */
+  async myVerifications(
+    holderRef: string,
+    limit: number,
+    after?: readonly [string, string],
+  ): Promise<VerificationLogRow[]> {
+    const rows = await this.ctx.store.licences({ holderRef, limit: MAX_HOLDER_LICENCES });
+    if (rows.length === 0) return [];
+    return this.ctx.store.verificationsOf(
+      rows.map((r) => r.id),
+      limit,
+      after,
+    );
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * Issuance (and the other writes that create licences: batch issuance, renewal, amendment), crash
+ * safe through an outbox:
+ *
+ *   1. validate, assign the identifier, salt, commit and sign (no side effects but a serial number);
+ *   2. one DB transaction writes the licence rows (pending) and the outbox intent;
+ *   3. endorse (prepare) the transaction; 4. store its bytes and txId in the outbox row;
+ *   5. submit those bytes; 6. mark the outbox row committed and the licences issued.
+ *
+ * A crash before 2 leaves nothing behind (an unused serial is harmless). A crash after 2 is finished
+ * by {@link IssuanceService.recover} at start-up: an intent is endorsed again (nothing was sent), a
+ * prepared row resubmits the same bytes, which the ledger treats idempotently by txId. So a licence
+ * is never lost, never issued twice, and never on one side only.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  LicenceError,
+  TX,
+  buildLicenceId,
+  commit,
+  issuanceStatement,
+  parseLicenceId,
+  saltFields,
+  signStatement,
+} from '@licence-ledger/domain';
+import type {
+  ErrorCode,
+  IsoDate,
+  IssueRequest,
+  LicenceFields,
+  LicenceRecord,
+  LicenceType,
+  TxName,
+} from '@licence-ledger/domain';
+import { isErrorCode } from '@licence-ledger/domain';
+import type { ProvinceContext } from './context';
+import { validateFields } from './field-validation';
+import { holderRef } from './holder-ref';
+import { LicenceTypeCache } from './licence-types';
+import type { IssuanceStore, LicenceReadStore, LicenceRow, OutboxKind, OutboxRow } from './ports';
+
+/** The steps of the crash-safe path, for fault-injection tests. */
+export type IssueStep = 'intentRecorded' | 'prepared' | 'preparedStored' | 'submitted' | 'committed';
+
+/** Test hooks: called after each step; throwing simulates a crash there. */
+export interface IssuanceHooks {
+  after?(step: IssueStep, outboxId: string): void | Promise<void>;
+}
+
+/** What an issuer asks for. */
+export interface IssueInput {
+  readonly typeCode: string;
+  readonly fields: unknown;
+  readonly validFrom: IsoDate;
+  readonly validUntil: IsoDate | null;
+}
+
+/** What issuance answers. */
+export interface IssueOutcome {
+  readonly licence: LicenceRecord;
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+/** What batch issuance answers. */
+export interface BatchOutcome {
+  readonly licences: readonly LicenceRecord[];
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+/** Successor of a renewal or amendment. */
+export interface SuccessionOutcome {
+  readonly predecessor: LicenceRecord;
+  readonly successor: LicenceRecord;
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+/** How often an MVCC conflict is retried with a fresh endorsement. */
+const MVCC_RETRIES = 3;
+/** Width of the numeric serial (with room for the year in front). */
+const SERIAL_DIGITS = 8;
+
+interface Prepared {
+  readonly row: LicenceRow;
+  readonly request: IssueRequest;
+}
+
+/** Issuance for one province. */
+export class IssuanceService {
+  readonly types: LicenceTypeCache;
+
+  constructor(
+    private readonly ctx: ProvinceContext,
+    private readonly store: IssuanceStore & LicenceReadStore,
+    private readonly hooks: IssuanceHooks = {},
+  ) {
+    this.types = new LicenceTypeCache(ctx.ledger.admin, ctx.clock);
+  }
+
+  /** Issues one licence for `agencyUscc`. */
+  async issue(agencyUscc: string, input: IssueInput): Promise<IssueOutcome> {
+    const prepared = await this.build(agencyUscc, input, 1);
+    const { txId, blockNumber } = await this.run(
+      'issue',
+      TX.IssueLicence,
+      agencyUscc,
+      [prepared],
+      [JSON.stringify(prepared.request)],
+    );
+    return { licence: await this.readCommitted(prepared.request.id), txId, blockNumber };
+  }
+
+  /** Issues several licences in one ledger transaction, all or none. */
+  async issueBatch(agencyUscc: string, inputs: readonly IssueInput[]): Promise<BatchOutcome> {
+    if (inputs.length === 0) throw new LicenceError('SCHEMA_VIOLATION', 'a batch needs at least one licence');
+    const prepared: Prepared[] = [];
+    for (const [i, input] of inputs.entries()) {
+      try {
+        prepared.push(await this.build(agencyUscc, input, 1));
+      } catch (error) {
+        if (error instanceof LicenceError) {
+          throw new LicenceError(error.code, `item ${i}: ${error.message}`, { ...error.details, item: i });
+        }
+        throw error;
+      }
+    }
+    const { txId, blockNumber } = await this.run('issueBatch', TX.IssueLicenceBatch, agencyUscc, prepared, [
+      JSON.stringify(prepared.map((p) => p.request)),
+    ]);
+    const licences = await Promise.all(prepared.map((p) => this.readCommitted(p.request.id)));
+    return { licences, txId, blockNumber };
+  }
+
+  /** Renews a licence: same content, a new validity period, a new serial. */
+  async renew(
+    agencyUscc: string,
+    predecessorId: string,
+    validity: { readonly validFrom: IsoDate; readonly validUntil: IsoDate | null },
+  ): Promise<SuccessionOutcome> {
+    const old = await this.ownRow(agencyUscc, predecessorId);
+    const prepared = await this.build(
+      agencyUscc,
+      { typeCode: old.typeCode, fields: old.fields, ...validity },
+      1,
+      predecessorId,
+    );
+    return this.succeed('renew', TX.RenewLicence, agencyUscc, predecessorId, prepared);
+  }
+
+  /** Amends a licence: new content, same serial, next version. */
+  async amend(
+    agencyUscc: string,
+    predecessorId: string,
+    change: { readonly fields: unknown; readonly validFrom?: IsoDate; readonly validUntil?: IsoDate | null },
+  ): Promise<SuccessionOutcome> {
+    const old = await this.ownRow(agencyUscc, predecessorId);
+    const parsed = parseLicenceId(old.id);
+    if (parsed.version >= 999)
+      throw new LicenceError('CONFLICT', 'this licence has reached its last version');
+    const input: IssueInput = {
+      typeCode: old.typeCode,
+      fields: change.fields,
+      validFrom: change.validFrom ?? old.validFrom,
+      validUntil: change.validUntil === undefined ? old.validUntil : change.validUntil,
+    };
+    const prepared = await this.build(agencyUscc, input, parsed.version + 1, predecessorId, parsed.serial);
+    return this.succeed('amend', TX.AmendLicence, agencyUscc, predecessorId, prepared);
+  }
+
+  /**
+   * Accepts a licence transferred to this province: the receiving agency issues its own licence
+   * (content supplied again, since the sending province keeps its data) as the successor.
+   */
+  async acceptTransfer(
+    agencyUscc: string,
+    predecessorId: string,
+    input: IssueInput,
+  ): Promise<SuccessionOutcome> {
+    const old = await this.ctx.ledger.admin.readLicence(predecessorId);
+    if (old === null)
+      throw new LicenceError('NOT_FOUND', 'no licence with this identifier', { id: predecessorId });
+    if (old.transfer?.toMsp !== this.ctx.msp || old.transfer.state !== 'pending') {
+      throw new LicenceError(
+        'ILLEGAL_TRANSITION',
+        'the licence is not in a pending transfer to this province',
+        {
+          id: predecessorId,
+        },
+      );
+    }
+    if (input.typeCode !== old.typeCode) {
+      throw new LicenceError('INVALID_ARGUMENT', 'a transferred licence keeps its type', {
+        id: predecessorId,
+      });
+    }
+    const prepared = await this.build(agencyUscc, input, 1, predecessorId);
+    return this.succeed('acceptTransfer', TX.AcceptTransfer, agencyUscc, predecessorId, prepared);
+  }
+
+  /**
+   * Finishes every unfinished outbox row (run at start-up, before serving). Returns how many rows
+   * were committed and how many failed for good.
+   */
+  async recover(): Promise<{ committed: number; failed: number }> {
+    let committed = 0;
+    let failed = 0;
+    for (const row of await this.store.unfinished()) {
+      try {
+        await this.drive(row);
+        committed++;
+      } catch (error) {
+        const final = await this.store.outbox(row.id);
+        if (final?.state === 'failed') failed++;
+        else throw error;
+      }
+    }
+    return { committed, failed };
+  }
+
+  // ------------------------------------------------------------------ building
+
+  private async build(
+    agencyUscc: string,
+    input: IssueInput,
+    version: number,
+    predecessor: string | null = null,
+    serial?: string,
+  ): Promise<Prepared> {
+    const type: LicenceType = await this.types.get(input.typeCode);
+    const now = this.ctx.clock();
+    const { fields, holderId } = validateFields(type, input.fields, now);
+    if (input.validUntil !== null && input.validUntil < input.validFrom) {
+      throw new LicenceError('SCHEMA_VIOLATION', 'validUntil is before validFrom', { path: '/validUntil' });
+    }
+    // Before a serial is spent: the chaincode would refuse anyway, but the caller gets a clear answer.
+    const key = this.ctx.keys.active(agencyUscc);
+    const serialText =
+      serial ??
+      `${now.getUTCFullYear()}${String(await this.store.nextSerial(agencyUscc, type.code)).padStart(SERIAL_DIGITS, '0')}`;
+    const id = buildLicenceId({ typeCode: type.code, issuerUscc: agencyUscc, serial: serialText, version });
+    const salts = saltFields(fields);
+    const commitment = commit(fields, salts);
+    const unsigned = {
+      id,
+      typeCode: type.code,
+      issuerUscc: agencyUscc,
+      kid: key.kid,
+      commitment,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil,
+    };
+    const signature = signStatement(issuanceStatement(unsigned), key.privateKey);
+    const request: IssueRequest = { ...unsigned, signature };
+    const row: LicenceRow = {
+      id,
+      typeCode: type.code,
+      issuerUscc: agencyUscc,
+      holderRef: holderId === undefined ? null : holderRef(this.ctx.holderSecret, holderId),
+      fields: fields as LicenceFields,
+      salts,
+      kid: key.kid,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil,
+      predecessor,
+      state: 'pending',
+      createdAt: now.toISOString(),
+      status: null,
+    };
+    return { row, request };
+  }
+
+  private async ownRow(agencyUscc: string, id: string): Promise<LicenceRow> {
+    const row = await this.store.licence(id);
+    if (row === undefined || row.state !== 'issued') {
+      throw new LicenceError('NOT_FOUND', 'this province issued no licence with this identifier', { id });
+    }
+    if (row.issuerUscc !== agencyUscc) {
+      throw new LicenceError('ACCESS_DENIED', 'the licence belongs to another agency', { id });
+    }
+    return row;
+  }
+
+  private async succeed(
+    kind: OutboxKind,
+    tx: TxName,
+    agencyUscc: string,
+    predecessorId: string,
+    prepared: Prepared,
+  ): Promise<SuccessionOutcome> {
+    const args = [JSON.stringify({ predecessorId, licence: prepared.request })];
+    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args);
+    const [predecessor, successor] = await Promise.all([
+      this.readCommitted(predecessorId),
+      this.readCommitted(prepared.request.id),
+    ]);
+    return { predecessor, successor, txId, blockNumber };
+  }
+
+  // ------------------------------------------------------------------ the crash-safe path
+
+  private async run(
+    kind: OutboxKind,
+    tx: TxName,
+    agencyUscc: string,
+    prepared: readonly Prepared[],
+    args: string[],
+  ): Promise<{ txId: string; blockNumber: number }> {
+    // Fail fast, before anything is written, when the gateway cannot act for the agency.
+    this.ctx.ledger.issuerIdentity(agencyUscc);
+    const row: OutboxRow = {
+      id: randomUUID(),
+      kind,
+      tx,
+      args,
+      agencyUscc,
+      licenceIds: prepared.map((p) => p.request.id),
+      state: 'intent',
+      txId: null,
+      txBytes: null,
+      blockNumber: null,
+      error: null,
+      createdAt: this.ctx.clock().toISOString(),
+    };
+    await this.store.recordIntent(
+      prepared.map((p) => p.row),
+      row,
+    );
+    await this.step('intentRecorded', row.id);
+    return this.drive(row);
+  }
+
+  /** Takes an outbox row from wherever it stands to committed (or failed, rethrowing the cause). */
+  private async drive(row: OutboxRow): Promise<{ txId: string; blockNumber: number }> {
+    const log = this.ctx.logger.child({ outbox: row.id, kind: row.kind });
+    let current = row;
+    for (let attempt = 0; ; attempt++) {
+      if (current.state === 'prepared' && current.txBytes !== null && current.txId !== null) {
+        const known = await this.ctx.ledger.port.transactionStatus(current.txId);
+        const outcome = known ?? (await this.ctx.ledger.port.submitPrepared(current.txBytes));
+        await this.step('submitted', current.id);
+        if (outcome.code === 'VALID') {
+          await this.store.markCommitted(current.id, current.txId, outcome.blockNumber);
+          await this.step('committed', current.id);
+          log.info({ txId: current.txId, blockNumber: outcome.blockNumber }, 'ledger write committed');
+          return { txId: current.txId, blockNumber: outcome.blockNumber };
+        }
+        if (outcome.code !== 'MVCC_READ_CONFLICT' || attempt >= MVCC_RETRIES) {
+          const code: ErrorCode = isErrorCode(outcome.code) ? outcome.code : 'CONFLICT';
+          await this.store.markFailed(current.id, outcome.code);
+          log.warn({ txId: current.txId, code: outcome.code }, 'ledger write invalidated');
+          throw new LicenceError(code, `the ledger did not accept the transaction (${outcome.code})`);
+        }
+        log.info({ txId: current.txId }, 'MVCC conflict, endorsing again');
+      }
+      let prepared;
+      try {
+        prepared = await this.ctx.ledger.port.prepare(
+          this.ctx.ledger.issuerIdentity(current.agencyUscc),
+          current.tx,
+          [...current.args],
+        );
+      } catch (error) {
+        // The chaincode refused during endorsement: nothing reached the ledger, so the intent is void.
+        if (
+          error instanceof LicenceError &&
+          error.code !== 'LEDGER_UNAVAILABLE' &&
+          error.code !== 'INTERNAL'
+        ) {
+          await this.store.markFailed(current.id, error.code);
+        }
+        throw error;
+      }
+      await this.step('prepared', current.id);
+      await this.store.markPrepared(current.id, prepared.txId, prepared.bytes);
+      await this.step('preparedStored', current.id);
+      current = { ...current, state: 'prepared', txId: prepared.txId, txBytes: prepared.bytes };
+    }
+  }
+
+  private async step(step: IssueStep, outboxId: string): Promise<void> {
+    await this.hooks.after?.(step, outboxId);
+  }
+
+  private async readCommitted(id: string): Promise<LicenceRecord> {
+    const record = await this.ctx.ledger.admin.readLicence(id);
+    if (record === null) throw new LicenceError('INTERNAL', 'a committed licence is missing from the ledger');
+    return record;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The projection listener: reads chaincode events from the last checkpoint and applies each event's
+ * licence statuses to status_projection, enqueues webhook notifications and advances the checkpoint,
+ * all in one database transaction. After a crash it starts again from the checkpoint block; applying
+ * an event twice changes nothing (only newer revisions are written, deliveries are keyed by event).
+ */
+import { EVENT_NAMES, isErrorCode } from '@licence-ledger/domain';
+import type { EventItem, LedgerEventPayload, StatusCode } from '@licence-ledger/domain';
+import { STATUS_CODES } from '@licence-ledger/domain';
+import type { LedgerEvent, LedgerEventStream } from '../ledger/port';
+import type { ProvinceContext } from './context';
+import type { Checkpoint, ProjectedStatus } from './ports';
+
+/** Delay before the listener reconnects after an error. */
+const RETRY_MS = 1000;
+
+/** The body of a webhook notification about one licence. */
+export interface StatusNotification {
+  readonly type: 'licence.status';
+  readonly licenceId: string;
+  readonly status: StatusCode;
+  readonly reasonCode: string | null;
+  readonly issuerMsp: string;
+  readonly revision: number;
+  readonly event: string;
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly at: string;
+}
+
+/** Parses an event payload; undefined for anything that is not one (it is then skipped, and logged). */
+export function parseEventPayload(event: LedgerEvent): LedgerEventPayload | undefined {
+  if (!(EVENT_NAMES as readonly string[]).includes(event.eventName)) return undefined;
+  try {
+    const value = JSON.parse(event.payload.toString('utf8')) as Partial<LedgerEventPayload>;
+    if (typeof value !== 'object' || value === null || !Array.isArray(value.items)) return undefined;
+    return value as LedgerEventPayload;
+  } catch {
+    return undefined;
+  }
+}
+
+function statusOf(item: EventItem, event: LedgerEvent): ProjectedStatus | undefined {
+  if (item.entity !== 'licence' || item.status === undefined || item.issuerMsp === undefined)
+    return undefined;
+  if (!STATUS_CODES.includes(item.status) || typeof item.revision !== 'number') return undefined;
+  return {
+    licenceId: item.key,
+    status: item.status,
+    issuerMsp: item.issuerMsp,
+    revision: item.revision,
+    blockNumber: event.blockNumber,
+    txId: event.txId,
+    reasonCode: item.reasonCode === undefined || item.reasonCode === '' ? null : item.reasonCode,
+  };
+}
+
+/** Follows the ledger's events for one province database. */
+export class ProjectionListener {
+  private stream: LedgerEventStream | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private applied: Checkpoint | undefined;
+  private readonly waiters: { block: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly ctx: ProvinceContext,
+    /** Called when the registry changed (e.g. to drop cached licence types). */
+    private readonly onRegistryChange: () => void = () => undefined,
+  ) {}
+
+  /** Starts following events (returns at once). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.follow();
+  }
+
+  /** Stops following and waits for the loop to end. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stream?.close();
+    await this.loop;
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  /** Resolves once every event up to and including `blockNumber` has been applied. */
+  caughtUp(blockNumber: number): Promise<void> {
+    if (this.applied !== undefined && this.applied.blockNumber >= blockNumber) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ block: blockNumber, resolve }));
+  }
+
+  /** Applies one event (exported for tests that feed events by hand). */
+  async apply(event: LedgerEvent): Promise<void> {
+    const payload = parseEventPayload(event);
+    const statuses: ProjectedStatus[] = [];
+    if (payload === undefined) {
+      this.ctx.logger.warn(
+        { txId: event.txId, event: event.eventName },
+        'skipping an unreadable chaincode event',
+      );
+    } else {
+      for (const item of payload.items) {
+        const s = statusOf(item, event);
+        if (s !== undefined) statuses.push(s);
+        else if (item.entity === 'licenceType') this.onRegistryChange();
+      }
+    }
+    const notifications = statuses.map((s) => ({
+      licenceId: s.licenceId,
+      payload: JSON.stringify({
+        type: 'licence.status',
+        licenceId: s.licenceId,
+        status: s.status,
+        reasonCode: s.reasonCode,
+        issuerMsp: s.issuerMsp,
+        revision: s.revision,
+        event: event.eventName,
+        txId: event.txId,
+        blockNumber: event.blockNumber,
+        at: event.timestamp,
+      } satisfies StatusNotification),
+    }));
+    const checkpoint = { blockNumber: event.blockNumber, txId: event.txId };
+    await this.ctx.store.applyEvent(statuses, checkpoint, notifications);
+    this.advance(checkpoint);
+  }
+
+  private advance(checkpoint: Checkpoint): void {
+    this.applied = checkpoint;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i];
+      if (w !== undefined && w.block <= checkpoint.blockNumber) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    while (this.running) {
+      try {
+        const from = await this.ctx.store.checkpoint();
+        if (from !== undefined) this.advance(from);
+        // Re-reading the checkpoint block is harmless (idempotent) and simpler than skipping inside it.
+        this.stream = this.ctx.ledger.port.chaincodeEvents(from?.blockNumber ?? 0);
+        for await (const event of this.stream) {
+          if (!this.running) break;
+          await this.apply(event);
+        }
+      } catch (error) {
+        if (!this.running) break;
+        const code =
+          error instanceof Error && 'code' in error && isErrorCode(error.code) ? error.code : 'INTERNAL';
+        this.ctx.logger.warn({ code }, 'event listener failed; restarting from the checkpoint');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      } finally {
+        this.stream?.close();
+        this.stream = undefined;
+      }
+    }
+  }
+}

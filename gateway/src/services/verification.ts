@@ -1,0 +1,67 @@
+/**
+ * Verification for relying parties of this province: wraps the verifier (own ledger copy, own
+ * replay store, receipt signed by this gateway) and logs every outcome with the declared purpose.
+ */
+import { randomUUID } from 'node:crypto';
+import { LicenceError } from '@licence-ledger/domain';
+import type { Principal } from '../auth/principal';
+import { createVerifier } from '../verification';
+import type { VerificationResult, Verifier } from '../verification';
+import type { ProvinceContext } from './context';
+
+/** Bounds of the declared purpose (申请事由). */
+export const PURPOSE_MIN = 2;
+export const PURPOSE_MAX = 200;
+/** Longest presentation lifetime this province's verifiers accept. */
+export const MAX_ACCEPTED_TTL_SECONDS = 900;
+
+/** Verification for one province. */
+export class VerificationService {
+  private readonly verifier: Verifier;
+
+  constructor(private readonly ctx: ProvinceContext) {
+    this.verifier = createVerifier({
+      ledger: ctx.ledger.verifier,
+      replay: { claimJti: (jti, exp) => ctx.store.claimJti(jti, exp) },
+      myMsp: ctx.msp,
+      clock: ctx.clock,
+      clockToleranceSeconds: ctx.config.clockToleranceSeconds,
+      maxTokenTtlSeconds: MAX_ACCEPTED_TTL_SECONDS,
+      receiptSigner: ctx.receipt,
+    });
+  }
+
+  /** Verifies a presented token for `principal` and logs the outcome with `purpose`. */
+  async verify(principal: Principal, token: unknown, purpose: string): Promise<VerificationResult> {
+    const declared = purpose.trim();
+    if (declared.length < PURPOSE_MIN || declared.length > PURPOSE_MAX) {
+      throw new LicenceError(
+        'SCHEMA_VIOLATION',
+        `purpose must be ${PURPOSE_MIN} to ${PURPOSE_MAX} characters`,
+        {
+          path: '/purpose',
+        },
+      );
+    }
+    const result = await this.verifier.verify({ token, purpose: declared });
+    try {
+      await this.ctx.store.logVerification({
+        id: randomUUID(),
+        licenceId: result.licence?.id ?? null,
+        issuerMsp: result.licence?.issuerMsp ?? null,
+        verifierProvince: principal.province,
+        verifierAgency: principal.agency ?? null,
+        verifierSub: principal.sub,
+        purpose: declared,
+        result: result.result,
+        jti: null,
+        at: result.verifiedAt,
+      });
+    } catch (error) {
+      // The answer stands even if the log write fails; the failure is an operations problem.
+      this.ctx.logger.error({ err: error, result: result.result }, 'could not write the verification log');
+    }
+    this.ctx.logger.info({ result: result.result, licenceId: result.licence?.id }, 'verification');
+    return result;
+  }
+}
