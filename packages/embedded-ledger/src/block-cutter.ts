@@ -56,7 +56,9 @@ export class BlockCutter<T> {
   }
 
   private ready(): boolean {
-    return this.pending.length >= this.maxPerBlock || (this.pending.length > 0 && (this.timedOut || this.flushing));
+    return (
+      this.pending.length >= this.maxPerBlock || (this.pending.length > 0 && (this.timedOut || this.flushing))
+    );
   }
 
   private kick(): void {

@@ -67,7 +67,10 @@ export class Chaincode {
   }
 
   /** Simulates one proposal against a snapshot of committed state, on the peer of `peerMspId`. */
-  async invoke(parts: Omit<ProposalParts, 'channelId' | 'chaincodeName'>, peerMspId: string): Promise<Invocation> {
+  async invoke(
+    parts: Omit<ProposalParts, 'channelId' | 'chaincodeName'>,
+    peerMspId: string,
+  ): Promise<Invocation> {
     const snapshot = this.store.snapshot();
     const simulator = new TxSimulator(this.store, snapshot, this.name, parts.txId);
     try {

@@ -40,7 +40,9 @@ const INVALID_TX_ERROR: Record<Exclude<ValidationCode, 'VALID'>, ErrorCode> = {
 
 /** Chaincode errors carry a wire-form LicenceError when the chaincode threw one; anything else is INTERNAL. */
 function chaincodeError(message: string): LicenceError {
-  return LicenceError.fromWire(message) ?? new LicenceError('INTERNAL', message || 'chaincode returned an error');
+  return (
+    LicenceError.fromWire(message) ?? new LicenceError('INTERNAL', message || 'chaincode returned an error')
+  );
 }
 
 function blockHash(b: Pick<BlockRecord, 'number' | 'previousHash' | 'dataHash'>): string {
@@ -53,7 +55,8 @@ function checkOptions(opts: EmbeddedLedgerOptions): void {
   if (!opts.channelId) throw bad('channelId is required');
   if (!opts.chaincodeName) throw bad('chaincodeName is required');
   if (opts.contracts.length === 0) throw bad('at least one contract class is required');
-  if (opts.members.length === 0 || opts.members.some((m) => !m)) throw bad('members must be non-empty MSP IDs');
+  if (opts.members.length === 0 || opts.members.some((m) => !m))
+    throw bad('members must be non-empty MSP IDs');
   const max = opts.maxTxPerBlock ?? DEFAULT_MAX_TX_PER_BLOCK;
   if (!Number.isInteger(max) || max < 1) throw bad('maxTxPerBlock must be a positive integer');
   const timeout = opts.batchTimeoutMs ?? 0;
@@ -76,8 +79,10 @@ export class EmbeddedLedger {
     private lastBlock: BlockRecord,
   ) {
     this.members = [...new Set(opts.members)];
-    this.cutter = new BlockCutter(opts.maxTxPerBlock ?? DEFAULT_MAX_TX_PER_BLOCK, opts.batchTimeoutMs ?? 0, (items) =>
-      this.writeBlock(items),
+    this.cutter = new BlockCutter(
+      opts.maxTxPerBlock ?? DEFAULT_MAX_TX_PER_BLOCK,
+      opts.batchTimeoutMs ?? 0,
+      (items) => this.writeBlock(items),
     );
   }
 
@@ -91,14 +96,19 @@ export class EmbeddedLedger {
       if (!config) {
         await EmbeddedLedger.writeGenesis(store, opts);
       } else if (config.channelId !== opts.channelId || config.chaincodeName !== opts.chaincodeName) {
-        throw new LicenceError('INVALID_ARGUMENT', 'embedded ledger: the store belongs to another channel or chaincode', {
-          channelId: config.channelId,
-          chaincodeName: config.chaincodeName,
-        });
+        throw new LicenceError(
+          'INVALID_ARGUMENT',
+          'embedded ledger: the store belongs to another channel or chaincode',
+          {
+            channelId: config.channelId,
+            chaincodeName: config.chaincodeName,
+          },
+        );
       }
       const height = await store.height();
       const last = await store.block(height - 1);
-      if (!last) throw new LicenceError('LEDGER_UNAVAILABLE', `embedded ledger: block ${height - 1} is missing`);
+      if (!last)
+        throw new LicenceError('LEDGER_UNAVAILABLE', `embedded ledger: block ${height - 1} is missing`);
       const chaincode = new Chaincode(opts.contracts, store, opts.channelId, opts.chaincodeName);
       return new EmbeddedLedger(store, chaincode, opts, height, last);
     } catch (err) {
@@ -144,7 +154,13 @@ export class EmbeddedLedger {
     this.checkCreator(identity);
     const nonce = randomBytes(NONCE_BYTES);
     const invocation = await this.chaincode.invoke(
-      { txId: computeTxId(nonce, identity), timestamp: new Date(), nonce, creator: serializeIdentity(identity), args: [txName, ...args] },
+      {
+        txId: computeTxId(nonce, identity),
+        timestamp: new Date(),
+        nonce,
+        creator: serializeIdentity(identity),
+        args: [txName, ...args],
+      },
       identity.mspId,
     );
     if (invocation.status >= 400) throw chaincodeError(invocation.message);
@@ -162,9 +178,16 @@ export class EmbeddedLedger {
     const endorsers = this.checkEndorsers(endorsingOrgs ?? [...this.members]);
     const { txId, nonce } = this.bindTxId(proposal);
     const timestamp = proposal.timestamp ?? new Date();
-    if (Number.isNaN(timestamp.getTime())) throw new LicenceError('INVALID_ARGUMENT', 'proposal timestamp is not a valid date');
+    if (Number.isNaN(timestamp.getTime()))
+      throw new LicenceError('INVALID_ARGUMENT', 'proposal timestamp is not a valid date');
     const invocation = await this.chaincode.invoke(
-      { txId, timestamp, nonce, creator: serializeIdentity(identity), args: [proposal.txName, ...proposal.args] },
+      {
+        txId,
+        timestamp,
+        nonce,
+        creator: serializeIdentity(identity),
+        args: [proposal.txName, ...proposal.args],
+      },
       endorsers[0] as string,
     );
     if (invocation.status >= 400) throw chaincodeError(invocation.message);
@@ -196,7 +219,9 @@ export class EmbeddedLedger {
       if (err instanceof LicenceError) return Promise.reject(err);
       return Promise.reject(new LicenceError('INVALID_ARGUMENT', 'not an endorsed transaction'));
     }
-    return new Promise<CommitResult>((resolve, reject) => this.cutter.add({ tx: copy, bytes, resolve, reject }));
+    return new Promise<CommitResult>((resolve, reject) =>
+      this.cutter.add({ tx: copy, bytes, resolve, reject }),
+    );
   }
 
   /** Endorses and commits; throws a LicenceError when the transaction is not VALID. */
@@ -204,11 +229,15 @@ export class EmbeddedLedger {
     const tx = await this.endorse(proposal, endorsingOrgs);
     const status = await this.commit(tx);
     if (status.code !== 'VALID') {
-      throw new LicenceError(INVALID_TX_ERROR[status.code], `transaction ${status.txId} was invalidated: ${status.code}`, {
-        txId: status.txId,
-        validationCode: status.code,
-        blockNumber: status.blockNumber,
-      });
+      throw new LicenceError(
+        INVALID_TX_ERROR[status.code],
+        `transaction ${status.txId} was invalidated: ${status.code}`,
+        {
+          txId: status.txId,
+          validationCode: status.code,
+          blockNumber: status.blockNumber,
+        },
+      );
     }
     return { result: tx.result, ...status };
   }
@@ -224,7 +253,8 @@ export class EmbeddedLedger {
   chaincodeEvents(opts: { startBlock?: number } = {}): ChaincodeEventStream {
     this.checkOpen();
     const start = opts.startBlock ?? this.blockCount;
-    if (!Number.isInteger(start) || start < 0) throw new LicenceError('INVALID_ARGUMENT', 'startBlock must be a block number');
+    if (!Number.isInteger(start) || start < 0)
+      throw new LicenceError('INVALID_ARGUMENT', 'startBlock must be a block number');
     let stopped = false;
     let wake: (() => void) | undefined;
     const stream = {
@@ -279,7 +309,13 @@ export class EmbeddedLedger {
       if (entry.code !== 'VALID') continue;
       const tx = transactionFromBytes(Buffer.from(entry.tx, 'base64'));
       if (!tx.event) continue;
-      out.push({ blockNumber: n, txId: tx.txId, eventName: tx.event.name, payload: tx.event.payload, timestamp: tx.timestamp });
+      out.push({
+        blockNumber: n,
+        txId: tx.txId,
+        eventName: tx.event.name,
+        payload: tx.event.payload,
+        timestamp: tx.timestamp,
+      });
     }
     return out;
   }
@@ -294,14 +330,23 @@ export class EmbeddedLedger {
 
       const ops: StoreOp[] = [];
       for (const { key, record } of validator.stateUpdates()) {
-        ops.push(record ? { type: 'put', key: dbKey.state(key), value: encodeState(record) } : { type: 'del', key: dbKey.state(key) });
+        ops.push(
+          record
+            ? { type: 'put', key: dbKey.state(key), value: encodeState(record) }
+            : { type: 'del', key: dbKey.state(key) },
+        );
       }
-      for (const h of validator.history) ops.push({ type: 'put', key: dbKey.history(h.key, h.version), value: encodeHistory(h) });
+      for (const h of validator.history)
+        ops.push({ type: 'put', key: dbKey.history(h.key, h.version), value: encodeHistory(h) });
       items.forEach((item, txNum) => {
         const code = codes[txNum] as ValidationCode;
         // The index keeps a transaction ID's first occurrence; a rejected copy or a bad payload never claims it.
         if (code === 'DUPLICATE_TXID' || code === 'BAD_PAYLOAD') return;
-        ops.push({ type: 'put', key: dbKey.tx(item.tx.txId), value: JSON.stringify({ blockNumber: number, txNum, code }) });
+        ops.push({
+          type: 'put',
+          key: dbKey.tx(item.tx.txId),
+          value: JSON.stringify({ blockNumber: number, txNum, code }),
+        });
       });
       const dataHash = createHash('sha256');
       for (const item of items) dataHash.update(createHash('sha256').update(item.bytes).digest());
@@ -310,7 +355,10 @@ export class EmbeddedLedger {
         previousHash: blockHash(this.lastBlock),
         dataHash: dataHash.digest('hex'),
         time: new Date().toISOString(),
-        txs: items.map((item, i) => ({ code: codes[i] as ValidationCode, tx: item.bytes.toString('base64') })),
+        txs: items.map((item, i) => ({
+          code: codes[i] as ValidationCode,
+          tx: item.bytes.toString('base64'),
+        })),
       };
       ops.push({ type: 'put', key: dbKey.block(number), value: JSON.stringify(block) });
       ops.push({ type: 'put', key: dbKey.height, value: String(number + 1) });
@@ -318,12 +366,17 @@ export class EmbeddedLedger {
 
       this.blockCount = number + 1;
       this.lastBlock = block;
-      items.forEach((item, i) => item.resolve({ txId: item.tx.txId, code: codes[i] as ValidationCode, blockNumber: number }));
+      items.forEach((item, i) =>
+        item.resolve({ txId: item.tx.txId, code: codes[i] as ValidationCode, blockNumber: number }),
+      );
       const listeners = [...this.blockListeners];
       this.blockListeners.clear();
       for (const notify of listeners) notify();
     } catch (err) {
-      const error = new LicenceError('LEDGER_UNAVAILABLE', `block could not be written: ${(err as Error).message}`);
+      const error = new LicenceError(
+        'LEDGER_UNAVAILABLE',
+        `block could not be written: ${(err as Error).message}`,
+      );
       for (const item of items) item.reject(error);
     }
   }
@@ -335,20 +388,28 @@ export class EmbeddedLedger {
   /** Like a peer's channel Writers policy: the creator must belong to a channel member and carry a certificate. */
   private checkCreator(identity: LedgerIdentity): void {
     if (!this.members.includes(identity.mspId)) {
-      throw new LicenceError('ACCESS_DENIED', `organisation ${identity.mspId} is not a member of the channel`);
+      throw new LicenceError(
+        'ACCESS_DENIED',
+        `organisation ${identity.mspId} is not a member of the channel`,
+      );
     }
     try {
       new X509Certificate(identity.certificatePem);
     } catch {
-      throw new LicenceError('UNAUTHENTICATED', 'the caller identity does not carry a valid X.509 certificate');
+      throw new LicenceError(
+        'UNAUTHENTICATED',
+        'the caller identity does not carry a valid X.509 certificate',
+      );
     }
   }
 
   private checkEndorsers(orgs: string[]): string[] {
     const unique = [...new Set(orgs)];
-    if (unique.length === 0) throw new LicenceError('INVALID_ARGUMENT', 'at least one endorsing organisation is required');
+    if (unique.length === 0)
+      throw new LicenceError('INVALID_ARGUMENT', 'at least one endorsing organisation is required');
     const stranger = unique.find((o) => !this.members.includes(o));
-    if (stranger !== undefined) throw new LicenceError('INVALID_ARGUMENT', `no peer of organisation ${stranger} on this channel`);
+    if (stranger !== undefined)
+      throw new LicenceError('INVALID_ARGUMENT', `no peer of organisation ${stranger} on this channel`);
     return unique;
   }
 
@@ -362,7 +423,8 @@ export class EmbeddedLedger {
       return { txId, nonce: proposal.nonce };
     }
     if (proposal.txId !== undefined) {
-      if (!/^[0-9a-f]{64}$/.test(proposal.txId)) throw new LicenceError('INVALID_ARGUMENT', 'txId must be 64 lowercase hex digits');
+      if (!/^[0-9a-f]{64}$/.test(proposal.txId))
+        throw new LicenceError('INVALID_ARGUMENT', 'txId must be 64 lowercase hex digits');
       return { txId: proposal.txId, nonce: new Uint8Array(0) };
     }
     const nonce = randomBytes(NONCE_BYTES);

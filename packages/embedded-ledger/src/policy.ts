@@ -25,7 +25,12 @@ function decodePrincipal(p: msp.MSPPrincipal): Principal {
  * Evaluates a rule as Fabric's cauthdsl does: each endorsement may satisfy at most one
  * signed_by leaf, and an n-out-of rule commits the endorsements used by its satisfied sub-rules.
  */
-function satisfied(rule: common.SignaturePolicy, principals: Principal[], orgs: readonly string[], used: boolean[]): boolean {
+function satisfied(
+  rule: common.SignaturePolicy,
+  principals: Principal[],
+  orgs: readonly string[],
+  used: boolean[],
+): boolean {
   if (rule.hasSignedBy()) {
     const principal = principals[rule.getSignedBy()];
     if (!principal || !PEER_SATISFIES.has(principal.role)) return false;
@@ -61,7 +66,12 @@ export function decodeSignaturePolicy(bytes: Uint8Array): SignaturePolicy {
     evaluate(endorsingOrgs) {
       if (!rule) return false;
       const orgs = [...new Set(endorsingOrgs)];
-      return satisfied(rule, principals, orgs, orgs.map(() => false));
+      return satisfied(
+        rule,
+        principals,
+        orgs,
+        orgs.map(() => false),
+      );
     },
   };
 }

@@ -45,7 +45,13 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
 
   /** fabric-shim's router from a chaincode invocation to a contract transaction function. */
   class ChaincodeFromContract {
-    constructor(contracts: unknown[], serializers: Serializers, metadata: object, title: string, version: string);
+    constructor(
+      contracts: unknown[],
+      serializers: Serializers,
+      metadata: object,
+      title: string,
+      version: string,
+    );
     Invoke(stub: ChaincodeStub): Promise<{ status: number; message?: string; payload?: Uint8Array }>;
   }
   export = ChaincodeFromContract;

@@ -41,14 +41,20 @@ function publicOnly(collection: string): void {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || key === '') throw new Error('key must not be an empty string');
-  if (Buffer.from(key, 'utf8').toString('utf8') !== key) throw new Error(`invalid key [${JSON.stringify(key)}]: not valid UTF-8`);
+  if (Buffer.from(key, 'utf8').toString('utf8') !== key)
+    throw new Error(`invalid key [${JSON.stringify(key)}]: not valid UTF-8`);
 }
 
 function timestampOf(iso: string): Timestamp {
   return Timestamp.fromDate(new Date(iso));
 }
 
-function queryResponse(id: string, results: Uint8Array[], hasMore: boolean, metadata?: peer.QueryResponseMetadata) {
+function queryResponse(
+  id: string,
+  results: Uint8Array[],
+  hasMore: boolean,
+  metadata?: peer.QueryResponseMetadata,
+) {
   const response = new peer.QueryResponse();
   response.setId(id);
   response.setHasMore(hasMore);
@@ -96,7 +102,8 @@ export class TxSimulator {
   }
 
   private live(): void {
-    if (this.finished) throw new Error(`transaction ${this.txId} has completed; no further ledger calls are allowed`);
+    if (this.finished)
+      throw new Error(`transaction ${this.txId} has completed; no further ledger calls are allowed`);
   }
 
   private async read(key: string): Promise<StateRecord | undefined> {
@@ -111,7 +118,9 @@ export class TxSimulator {
     this.live();
     checkKey(key);
     if (this.paginatedQueryPerformed) {
-      throw new Error(`txid [${this.txId}]: transaction has already performed a paginated query; writes are not allowed`);
+      throw new Error(
+        `txid [${this.txId}]: transaction has already performed a paginated query; writes are not allowed`,
+      );
     }
     this.writePerformed = true;
   }
@@ -146,7 +155,12 @@ export class TxSimulator {
     notSupported('private data');
   }
 
-  handlePutStateMetadata(collection: string, key: string, metakey: string, value: Uint8Array): Promise<Buffer> {
+  handlePutStateMetadata(
+    collection: string,
+    key: string,
+    metakey: string,
+    value: Uint8Array,
+  ): Promise<Buffer> {
     publicOnly(collection);
     this.beforeWrite(key);
     // Fabric's PutStateMetadata replaces the key's whole metadata map with this one entry.
@@ -174,11 +188,14 @@ export class TxSimulator {
     const paging = metadata ? peer.QueryMetadata.deserializeBinary(metadata) : undefined;
     if (paging) {
       if (this.writePerformed) {
-        throw new Error(`txid [${this.txId}]: paginated queries are not supported in a transaction that performs writes`);
+        throw new Error(
+          `txid [${this.txId}]: paginated queries are not supported in a transaction that performs writes`,
+        );
       }
       this.paginatedQueryPerformed = true;
       const pageSize = paging.getPagesize();
-      if (!Number.isInteger(pageSize) || pageSize <= 0) throw new Error('pageSize must be a positive integer');
+      if (!Number.isInteger(pageSize) || pageSize <= 0)
+        throw new Error('pageSize must be a positive integer');
       const bookmark = paging.getBookmark();
       const page = await this.readPage(bookmark === '' ? startKey : bookmark, endKey, pageSize);
       const meta = new peer.QueryResponseMetadata();
@@ -313,7 +330,11 @@ export class TxSimulator {
       // Like the peer, only announce more results when one is known to exist, so the shim's
       // iterator never receives an empty follow-up batch.
       if (batch.length === BATCH_SIZE && returned < TOTAL_QUERY_LIMIT) lookahead = await scan.pull();
-      return queryResponse('', batch.map((item) => this.kv(...item)), lookahead !== undefined);
+      return queryResponse(
+        '',
+        batch.map((item) => this.kv(...item)),
+        lookahead !== undefined,
+      );
     };
     return { next, close: scan.close };
   }

@@ -1,3 +1,4 @@
+import './test-fixtures/quiet-logs';
 import { LicenceError } from '@licence-ledger/domain';
 import type { EmbeddedLedger } from './ledger';
 import type { LedgerIdentity } from './types';
@@ -17,7 +18,8 @@ afterEach(async () => {
   await dispose();
 });
 
-const submit = (txName: string, ...args: string[]) => ledger.submit({ txName, args, identity: ids.GuangdongMSP });
+const submit = (txName: string, ...args: string[]) =>
+  ledger.submit({ txName, args, identity: ids.GuangdongMSP });
 const evaluate = async (txName: string, ...args: string[]) =>
   (await ledger.evaluate(ids.GuangdongMSP, txName, args)).toString('utf8');
 const codeOf = async (p: Promise<unknown>) => {
@@ -79,7 +81,14 @@ test('partial composite key queries page with Fabric bookmarks', async () => {
   expect(page3.bookmark).toBe('');
 
   expect(JSON.parse(await evaluate('counter:ListAllItems', 'bike'))).toEqual(['bike/z']);
-  expect(JSON.parse(await evaluate('counter:ListAllItems', ''))).toEqual(['bike/z', 'car/a', 'car/b', 'car/c', 'car/d', 'car/e']);
+  expect(JSON.parse(await evaluate('counter:ListAllItems', ''))).toEqual([
+    'bike/z',
+    'car/a',
+    'car/b',
+    'car/c',
+    'car/d',
+    'car/e',
+  ]);
 });
 
 test('plain range queries exclude composite keys and treat the end key as exclusive', async () => {
@@ -100,7 +109,11 @@ test('history lists every change of a key, newest first (Fabric v2 order)', asyn
   const t1 = await submit('counter:Put', 'h', 'one');
   const t2 = await submit('counter:Put', 'h', 'two');
   const t3 = await submit('counter:Delete', 'h');
-  const history = JSON.parse(await evaluate('counter:History', 'h')) as { txId: string; isDelete: boolean; value: string }[];
+  const history = JSON.parse(await evaluate('counter:History', 'h')) as {
+    txId: string;
+    isDelete: boolean;
+    value: string;
+  }[];
   expect(history.map((h) => [h.txId, h.isDelete, h.value])).toEqual([
     [t3.txId, true, ''],
     [t2.txId, false, 'two'],
@@ -110,7 +123,9 @@ test('history lists every change of a key, newest first (Fabric v2 order)', asyn
 
 test('a wire-form LicenceError thrown by the chaincode is rethrown with its code', async () => {
   expect(await codeOf(submit('counter:Fail', 'NOT_FOUND'))).toBe('NOT_FOUND');
-  expect(await codeOf(ledger.evaluate(ids.GuangdongMSP, 'counter:Fail', ['ILLEGAL_TRANSITION']))).toBe('ILLEGAL_TRANSITION');
+  expect(await codeOf(ledger.evaluate(ids.GuangdongMSP, 'counter:Fail', ['ILLEGAL_TRANSITION']))).toBe(
+    'ILLEGAL_TRANSITION',
+  );
 });
 
 test('any other chaincode failure is INTERNAL and changes nothing', async () => {

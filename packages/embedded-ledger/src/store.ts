@@ -70,7 +70,8 @@ const pad = (n: number, w: number) => n.toString().padStart(w, '0');
 /** Builds the database keys; the one place that knows the layout. */
 export const dbKey = {
   state: (key: string) => `s:${key}`,
-  history: (key: string, v: KeyVersion) => `${historyPrefix(key)}${pad(v.blockNum, PAD_BLOCK)}:${pad(v.txNum, PAD_TX)}`,
+  history: (key: string, v: KeyVersion) =>
+    `${historyPrefix(key)}${pad(v.blockNum, PAD_BLOCK)}:${pad(v.txNum, PAD_TX)}`,
   block: (n: number) => `b:${pad(n, PAD_BLOCK)}`,
   tx: (txId: string) => `x:${txId}`,
   height: 'm:height',
@@ -148,8 +149,17 @@ export class Store {
     endKey: string,
     opts: { snapshot?: Snapshot; inclusiveEnd?: boolean } = {},
   ): AsyncGenerator<[string, StateRecord]> {
-    const upper = endKey === '' ? { lt: STATE_END } : opts.inclusiveEnd ? { lte: dbKey.state(endKey) } : { lt: dbKey.state(endKey) };
-    const it = this.db.iterator({ gte: dbKey.state(startKey), ...upper, ...(opts.snapshot ? { snapshot: opts.snapshot } : {}) });
+    const upper =
+      endKey === ''
+        ? { lt: STATE_END }
+        : opts.inclusiveEnd
+          ? { lte: dbKey.state(endKey) }
+          : { lt: dbKey.state(endKey) };
+    const it = this.db.iterator({
+      gte: dbKey.state(startKey),
+      ...upper,
+      ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+    });
     try {
       for await (const [k, v] of it) yield [k.slice(STATE_PREFIX.length), decodeState(v)];
     } finally {
@@ -160,7 +170,12 @@ export class Store {
   /** A key's history, newest first (Fabric v2 order). */
   async history(key: string, snapshot?: Snapshot): Promise<HistoryRecord[]> {
     const prefix = historyPrefix(key);
-    const it = this.db.iterator({ gte: prefix, lt: `${prefix}~`, reverse: true, ...(snapshot ? { snapshot } : {}) });
+    const it = this.db.iterator({
+      gte: prefix,
+      lt: `${prefix}~`,
+      reverse: true,
+      ...(snapshot ? { snapshot } : {}),
+    });
     try {
       const out: HistoryRecord[] = [];
       for await (const [, v] of it) out.push(decodeHistory(v));

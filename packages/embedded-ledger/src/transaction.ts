@@ -151,7 +151,12 @@ export function transactionFromBytes(input: Uint8Array): EndorsedTransaction {
       readSet: arr(r.readSet).map(decodeRead),
       rangeQueries: arr(r.rangeQueries).map((q) => {
         const [startKey, endKey, exhausted, reads] = tuple(q, 4);
-        return { startKey: str(startKey), endKey: str(endKey), itrExhausted: bool(exhausted), reads: arr(reads).map(decodeRead) };
+        return {
+          startKey: str(startKey),
+          endKey: str(endKey),
+          itrExhausted: bool(exhausted),
+          reads: arr(reads).map(decodeRead),
+        };
       }),
       writeSet: arr(r.writeSet).map((w) => {
         const [key, isDelete, value] = tuple(w, 3);

@@ -123,7 +123,8 @@ export class BlockValidator {
     }
     const inRange = (key: string) =>
       compareKeys(key, range.startKey) >= 0 &&
-      (range.endKey === '' || (inclusiveEnd ? compareKeys(key, range.endKey) <= 0 : compareKeys(key, range.endKey) < 0));
+      (range.endKey === '' ||
+        (inclusiveEnd ? compareKeys(key, range.endKey) <= 0 : compareKeys(key, range.endKey) < 0));
     for (const [key, record] of this.updates) {
       if (!inRange(key)) continue;
       if (record) found.set(key, record.version);
@@ -140,7 +141,14 @@ export class BlockValidator {
   private async apply(tx: EndorsedTransaction, version: KeyVersion): Promise<void> {
     const metadataWrites = new Map(tx.metadataWrites.map((m) => [m.key, m]));
     for (const w of tx.writeSet) {
-      this.history.push({ key: w.key, version, txId: tx.txId, timestamp: tx.timestamp, isDelete: w.isDelete, value: w.value });
+      this.history.push({
+        key: w.key,
+        version,
+        txId: tx.txId,
+        timestamp: tx.timestamp,
+        isDelete: w.isDelete,
+        value: w.value,
+      });
       if (w.isDelete) {
         // A delete removes the value and its metadata; a metadata write in the same transaction is void.
         this.updates.set(w.key, null);

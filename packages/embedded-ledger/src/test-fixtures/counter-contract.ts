@@ -126,7 +126,12 @@ export class CounterContract extends Contract {
   async History(ctx: Context, key: string): Promise<string> {
     const out: { txId: string; isDelete: boolean; value: string; seconds: string }[] = [];
     for await (const h of ctx.stub.getHistoryForKey(key)) {
-      out.push({ txId: h.txId, isDelete: h.isDelete, value: text(h.value), seconds: String(h.timestamp.seconds) });
+      out.push({
+        txId: h.txId,
+        isDelete: h.isDelete,
+        value: text(h.value),
+        seconds: String(h.timestamp.seconds),
+      });
     }
     return JSON.stringify(out);
   }
@@ -160,7 +165,9 @@ export class CounterContract extends Contract {
   @Transaction()
   async Fail(_ctx: Context, code: string): Promise<void> {
     if (!isErrorCode(code)) throw new Error(`not an error code: ${code}`);
-    return Promise.reject(new Error(new LicenceError(code, 'requested failure', { reason: 'test' }).toWire()));
+    return Promise.reject(
+      new Error(new LicenceError(code, 'requested failure', { reason: 'test' }).toWire()),
+    );
   }
 
   @Transaction()

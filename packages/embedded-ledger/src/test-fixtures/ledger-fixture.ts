@@ -36,7 +36,10 @@ export async function tempDir(): Promise<{ path: string; remove(): Promise<void>
 }
 
 /** Options for a test ledger running CounterContract on the three demo organisations. */
-export function ledgerOptions(path: string, extra: Partial<EmbeddedLedgerOptions> = {}): EmbeddedLedgerOptions {
+export function ledgerOptions(
+  path: string,
+  extra: Partial<EmbeddedLedgerOptions> = {},
+): EmbeddedLedgerOptions {
   return {
     path,
     channelId: 'licences',
