@@ -117,6 +117,14 @@ describe('persistence', () => {
     }
   });
 
+  test('close lets a simulation under way finish first', async () => {
+    const { ledger, dispose } = await openTempLedger();
+    const endorsing = ledger.endorse(proposal('counter:Put', 'k', 'v'));
+    const closing = dispose();
+    expect((await endorsing).writeSet.map((w) => w.key)).toEqual(['k']);
+    await closing;
+  });
+
   test('a store of another channel is refused', async () => {
     const dir = await tempDir();
     try {

@@ -69,6 +69,8 @@ export class EmbeddedLedger {
   private readonly members: readonly string[];
   private readonly blockListeners = new Set<() => void>();
   private readonly streams = new Set<{ close(): void }>();
+  /** Simulations under way; close() waits for them so none reads a closed store. */
+  private readonly simulations = new Set<Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -208,10 +210,10 @@ export class EmbeddedLedger {
 
   /** Orders the transaction into the next block; resolves with its validation code once the block is durable. */
   commit(tx: EndorsedTransaction): Promise<CommitResult> {
-    this.checkOpen();
     let bytes: Buffer;
     let copy: EndorsedTransaction;
     try {
+      this.checkOpen();
       // The round trip freezes what is committed and rejects anything that is not a transaction.
       bytes = tx.toBytes();
       copy = transactionFromBytes(bytes);
@@ -277,7 +279,14 @@ export class EmbeddedLedger {
             ledger.blockListeners.delete(wake as () => void);
             continue;
           }
-          const events = await ledger.blockEvents(next);
+          let events: ChaincodeEventRecord[];
+          try {
+            events = await ledger.blockEvents(next);
+          } catch (err) {
+            // A stream ended by close() may be half-way through reading a block: end quietly.
+            if (stopped || ledger.closed) return;
+            throw err;
+          }
           for (const event of events) {
             if (stopped) return;
             yield event;
@@ -291,14 +300,23 @@ export class EmbeddedLedger {
     return Object.assign(stream, { [Symbol.asyncIterator]: () => events(this) });
   }
 
-  /** Writes every pending block, ends event streams and closes the store. */
+  /** Finishes running simulations, writes every pending block, ends event streams and closes the store. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.cutter.flush();
     this.closed = true;
+    await Promise.allSettled([...this.simulations]);
+    await this.cutter.flush();
     this.cutter.dispose();
     for (const s of [...this.streams]) s.close();
     await this.store.close();
+  }
+
+  private simulate(...args: Parameters<Chaincode['invoke']>): ReturnType<Chaincode['invoke']> {
+    const running = this.chaincode.invoke(...args);
+    this.simulations.add(running);
+    const forget = () => this.simulations.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
   private async blockEvents(n: number): Promise<ChaincodeEventRecord[]> {
