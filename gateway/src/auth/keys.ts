@@ -1,18 +1,13 @@
 /** Public ES256 keys for access tokens: parsed from JWK or PEM, checked, and given RFC 7638 kids. */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { KeyObject, JsonWebKey } from 'node:crypto';
+import { jwkThumbprint } from '@licence-ledger/domain';
 
 /** A P-256 public key with its thumbprint kid. */
 export interface VerificationKey {
   readonly kid: string;
   readonly key: KeyObject;
   readonly jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
-}
-
-/** RFC 7638 thumbprint (base64url SHA-256) of a P-256 public JWK. */
-export function ecThumbprint(jwk: { crv: string; x: string; y: string }): string {
-  const canonical = JSON.stringify({ crv: jwk.crv, kty: 'EC', x: jwk.x, y: jwk.y });
-  return createHash('sha256').update(canonical).digest('base64url');
 }
 
 /** Turns a P-256 public KeyObject into a VerificationKey; throws TypeError for anything else. */
@@ -22,7 +17,7 @@ export function fromKeyObject(key: KeyObject, kid?: string): VerificationKey {
   }
   const exported = key.export({ format: 'jwk' });
   const jwk = { kty: 'EC' as const, crv: 'P-256' as const, x: String(exported.x), y: String(exported.y) };
-  return { kid: kid ?? ecThumbprint(jwk), key, jwk };
+  return { kid: kid ?? jwkThumbprint(jwk), key, jwk };
 }
 
 /** Parses a configured public JWK (no private members, alg ES256 and use 'sig' when given). */
