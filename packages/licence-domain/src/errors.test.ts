@@ -131,4 +131,10 @@ describe('wire form', () => {
       }),
     );
   });
+
+  it('skips a stray marker and finds the real error after it', () => {
+    const real = new LicenceError('NOT_FOUND', 'no such licence');
+    const text = `peer said LLERR {not json} and then ${real.toWire()}`;
+    expect(LicenceError.fromWire(text)?.code).toBe('NOT_FOUND');
+  });
 });

@@ -75,19 +75,25 @@ export class LicenceError extends Error {
    * e.g. "chaincode response 500, LLERR {...}") and rebuilds it; undefined when there is none.
    */
   static fromWire(text: string): LicenceError | undefined {
-    const at = text.indexOf(`${WIRE_MARKER} {`);
-    if (at < 0) return undefined;
-    const json = extractJsonObject(text, at + WIRE_MARKER.length + 1);
-    if (json === undefined) return undefined;
-    try {
-      const parsed: unknown = JSON.parse(json);
-      if (typeof parsed !== 'object' || parsed === null) return undefined;
-      const { code, message, details } = parsed as { code?: unknown; message?: unknown; details?: unknown };
-      if (!isErrorCode(code) || typeof message !== 'string') return undefined;
-      return new LicenceError(code, message, isDetails(details) ? details : undefined);
-    } catch {
-      return undefined;
+    const marker = `${WIRE_MARKER} {`;
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+      const found = parseWireObject(extractJsonObject(text, at + WIRE_MARKER.length + 1));
+      if (found) return found;
     }
+    return undefined;
+  }
+}
+
+function parseWireObject(json: string | undefined): LicenceError | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { code, message, details } = parsed as { code?: unknown; message?: unknown; details?: unknown };
+    if (!isErrorCode(code) || typeof message !== 'string') return undefined;
+    return new LicenceError(code, message, isDetails(details) ? details : undefined);
+  } catch {
+    return undefined;
   }
 }
 

@@ -158,7 +158,8 @@ describe('effectiveStatus', () => {
     expect(effectiveStatus(record('01', null), new Date('2999-01-01T00:00:00Z'))).toBe('01');
   });
 
-  it('ignores an unreadable end date', () => {
-    expect(effectiveStatus(record('01', 'not a date'), firstMomentAfter)).toBe('01');
+  it('fails closed on an unreadable end date (regression: it used to count as never expiring)', () => {
+    expect(effectiveStatus(record('01', 'not a date'), firstMomentAfter)).toBe('05');
+    expect(effectiveStatus(record('02', 'not a date'), new Date('2000-01-01T00:00:00Z'))).toBe('05');
   });
 });

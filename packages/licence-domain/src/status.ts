@@ -118,7 +118,8 @@ export function effectiveStatus(
   if ((record.status === '01' || record.status === '02') && record.validUntil !== null) {
     // validUntil is a calendar date: the licence is valid through the end of that day (China Standard Time).
     const end = Date.parse(`${record.validUntil}T23:59:59.999+08:00`);
-    if (Number.isFinite(end) && at.getTime() > end) return STATUS.EXPIRED;
+    // An unreadable end date fails closed: nobody can rely on a licence whose validity cannot be read.
+    if (!Number.isFinite(end) || at.getTime() > end) return STATUS.EXPIRED;
   }
   return record.status;
 }
