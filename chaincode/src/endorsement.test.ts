@@ -18,7 +18,7 @@ describe('MVCC', () => {
     const revoke = await c.endorse(c.issuer(GD_DRIVING), TX.ChangeStatus, change(id, 'revoke'));
     const results = await Promise.all([c.commit(suspend), c.commit(revoke)]);
     expect(results.map((r) => r.code).sort()).toEqual(['MVCC_READ_CONFLICT', 'VALID']);
-    const winner = results[0]!.code === 'VALID' ? '02' : '07';
+    const winner = results[0].code === 'VALID' ? '02' : '07';
     expect(await c.read(id)).toMatchObject({ status: winner, revision: 2 });
   });
 });
