@@ -18,7 +18,7 @@ export interface ProvinceContext {
   readonly provinceCode: string;
   /** Typed ledger clients for the province's identities. */
   readonly ledger: ProvinceLedger;
-  /** The province's database (services' ports over the pg pool). */
+  /** The province's database: the services' ports, and the repositories as `store.db`. */
   readonly store: ServiceStore;
   /** Agency signing keys this gateway holds. */
   readonly keys: KeyRing;

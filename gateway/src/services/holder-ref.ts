@@ -1,11 +1,15 @@
 /**
- * Holder references: HMAC-SHA256 of the holder's id (citizen ID or USCC) under a per-province
- * secret. A citizen ID has about 37 bits of entropy, so a plain hash could be reversed by
- * enumeration; without the secret the reference reveals nothing.
+ * Holder references for every holder kind. Persons use the auth module's citizen-ID reference (the
+ * same value the identity provider puts in a holder's `hid` claim); organisations are keyed by an
+ * HMAC of their USCC under the same per-province secret.
  */
 import { createHmac } from 'node:crypto';
+import { validateUscc } from '@licence-ledger/domain';
+import type { LicenceType } from '@licence-ledger/domain';
+import { holderRef as citizenHolderRef } from '../auth/holder-ref';
 
-/** The holder reference (43 characters of base64url) of `holderId` under `secret`. */
-export function holderRef(secret: Buffer, holderId: string): string {
-  return createHmac('sha256', secret).update(holderId, 'utf8').digest('base64url');
+/** The holder reference of a licence holder of `kind` (43 characters of base64url). */
+export function holderRefOf(secret: Buffer, kind: LicenceType['holderKind'], holderId: string): string {
+  if (kind === 'person') return citizenHolderRef(secret, holderId);
+  return createHmac('sha256', secret).update(validateUscc(holderId), 'utf8').digest('base64url');
 }

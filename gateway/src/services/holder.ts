@@ -6,9 +6,9 @@
 import { LicenceError } from '@licence-ledger/domain';
 import { createPresentation, renderQr } from '../presentation';
 import type { ProvinceContext } from './context';
-import type { LicenceRow } from './ports';
+import type { KeysetPage, LicenceRow, Paged } from './ports';
 import { listItem, type LicenceListItem } from './licences';
-import type { VerificationLogRow } from './store-adapter';
+import type { VerificationEntry } from '../storage/verification-log';
 
 /** A licence as its holder sees it: the list form plus the content. */
 export interface HolderLicence extends LicenceListItem {
@@ -35,17 +35,11 @@ export class HolderService {
   constructor(private readonly ctx: ProvinceContext) {}
 
   /** A page of the holder's licences, newest first. */
-  async myLicences(
-    holderRef: string,
-    limit: number,
-    after?: readonly [string, string],
-  ): Promise<HolderLicence[]> {
-    const rows = await this.ctx.store.licences({
-      holderRef,
-      limit,
-      ...(after === undefined ? {} : { after }),
-    });
-    return rows.map((row) => ({ ...listItem(row), fields: row.fields }));
+  async myLicences(holderRef: string, page: KeysetPage): Promise<Paged<HolderLicence>> {
+    const rows = await this.ctx.store.byHolder(holderRef, page);
+    // Pending and failed issuances are not licences yet (or ever); the page may then be shorter.
+    const issued = rows.items.filter((row) => row.state === 'issued');
+    return { items: issued.map((row) => ({ ...listItem(row), fields: row.fields })), next: rows.next };
   }
 
   /** Signs a presentation of one of the holder's licences disclosing `disclose`, with its QR code. */
@@ -86,18 +80,22 @@ export class HolderService {
     };
   }
 
-  /** Verifications of the holder's licences logged at this gateway, newest first. */
-  async myVerifications(
-    holderRef: string,
-    limit: number,
-    after?: readonly [string, string],
-  ): Promise<VerificationLogRow[]> {
-    const rows = await this.ctx.store.licences({ holderRef, limit: MAX_HOLDER_LICENCES });
-    if (rows.length === 0) return [];
-    return this.ctx.store.verificationsOf(
-      rows.map((r) => r.id),
-      limit,
-      after,
-    );
+  /**
+   * Verifications of the holder's licences logged at this gateway, newest first (the holder's most
+   * recent MAX_HOLDER_LICENCES licences are consulted).
+   */
+  async myVerifications(holderRef: string, page: KeysetPage): Promise<Paged<VerificationEntry>> {
+    const ids: string[] = [];
+    let after: KeysetPage['after'];
+    do {
+      const rows = await this.ctx.store.byHolder(holderRef, {
+        limit: 100,
+        ...(after === undefined ? {} : { after }),
+      });
+      ids.push(...rows.items.filter((r) => r.state === 'issued').map((r) => r.id));
+      after = rows.next;
+    } while (after !== undefined && ids.length < MAX_HOLDER_LICENCES);
+    if (ids.length === 0) return { items: [], next: undefined };
+    return this.ctx.store.db.verifications.listByLicences(ids, page);
   }
 }

@@ -43,11 +43,6 @@ export async function idempotent(
   }
   const existing = await store.claim(caller, key, hash);
   if (existing !== undefined) {
-    if (existing.requestHash !== hash) {
-      throw new LicenceError('CONFLICT', 'this Idempotency-Key was used for a different request', {
-        header: 'Idempotency-Key',
-      });
-    }
     if (existing.status === null) {
       throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
         header: 'Idempotency-Key',

@@ -35,7 +35,7 @@ import type {
 import { isErrorCode } from '@licence-ledger/domain';
 import type { ProvinceContext } from './context';
 import { validateFields } from './field-validation';
-import { holderRef } from './holder-ref';
+import { holderRefOf } from './holder-ref';
 import { LicenceTypeCache } from './licence-types';
 import type { IssuanceStore, LicenceReadStore, LicenceRow, OutboxKind, OutboxRow } from './ports';
 
@@ -257,7 +257,10 @@ export class IssuanceService {
       id,
       typeCode: type.code,
       issuerUscc: agencyUscc,
-      holderRef: holderId === undefined ? null : holderRef(this.ctx.holderSecret, holderId),
+      holderRef:
+        holderId === undefined
+          ? holderRefOf(this.ctx.holderSecret, 'organisation', agencyUscc)
+          : holderRefOf(this.ctx.holderSecret, type.holderKind, holderId),
       fields: fields as LicenceFields,
       salts,
       kid: key.kid,
@@ -341,18 +344,20 @@ export class IssuanceService {
         const outcome = known ?? (await this.ctx.ledger.port.submitPrepared(current.txBytes));
         await this.step('submitted', current.id);
         if (outcome.code === 'VALID') {
-          await this.store.markCommitted(current.id, current.txId, outcome.blockNumber);
+          await this.store.markCommitted(current.id, outcome.blockNumber);
           await this.step('committed', current.id);
           log.info({ txId: current.txId, blockNumber: outcome.blockNumber }, 'ledger write committed');
           return { txId: current.txId, blockNumber: outcome.blockNumber };
         }
         if (outcome.code !== 'MVCC_READ_CONFLICT' || attempt >= MVCC_RETRIES) {
           const code: ErrorCode = isErrorCode(outcome.code) ? outcome.code : 'CONFLICT';
-          await this.store.markFailed(current.id, outcome.code);
+          await this.store.markFailed(current.id, outcome.code, 'the ledger invalidated the transaction');
           log.warn({ txId: current.txId, code: outcome.code }, 'ledger write invalidated');
           throw new LicenceError(code, `the ledger did not accept the transaction (${outcome.code})`);
         }
         log.info({ txId: current.txId }, 'MVCC conflict, endorsing again');
+        await this.store.resetToIntent(current.id, outcome.code);
+        current = { ...current, state: 'intent', txId: null, txBytes: null };
       }
       let prepared;
       try {
@@ -368,7 +373,7 @@ export class IssuanceService {
           error.code !== 'LEDGER_UNAVAILABLE' &&
           error.code !== 'INTERNAL'
         ) {
-          await this.store.markFailed(current.id, error.code);
+          await this.store.markFailed(current.id, error.code, error.message);
         }
         throw error;
       }

@@ -14,7 +14,7 @@ import type {
 import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
 import { mayReadFull, requireOwnProvince, writerFor } from './access';
-import type { LicenceRow } from './ports';
+import type { KeysetPage, LicenceFilter, LicenceRow, Paged } from './ports';
 
 /** Actions a status change request may name (the others have their own endpoints). */
 export const STATUS_CHANGE_ACTIONS = [
@@ -126,30 +126,38 @@ export class LicenceService {
     return this.ctx.ledger.admin.getLicenceHistory(id);
   }
 
-  /** The local list of licences: an issuer sees its agency's, an admin the province's. */
+  /**
+   * The local list of an agency's licences: an issuer sees its own agency's, a province admin any
+   * agency's of the province (`agencyUscc` required then).
+   */
   async list(
     principal: Principal,
-    query: {
-      readonly typeCode?: string;
-      readonly status?: StatusCode;
-      readonly idPrefix?: string;
-      readonly limit: number;
-      readonly after?: readonly [string, string];
-    },
-  ): Promise<LicenceListItem[]> {
+    page: KeysetPage,
+    filter: LicenceFilter & { readonly agencyUscc?: string } = {},
+  ): Promise<Paged<LicenceListItem>> {
     requireOwnProvince(this.ctx, principal);
-    let issuerUscc: string | undefined;
-    if (principal.role === 'issuer') issuerUscc = principal.agency;
-    else if (principal.role !== 'admin') {
+    const { agencyUscc, ...rest } = filter;
+    let agency: string | undefined;
+    if (principal.role === 'issuer') {
+      if (agencyUscc !== undefined && agencyUscc !== principal.agency) {
+        throw new LicenceError('ACCESS_DENIED', "an issuer lists only its own agency's licences");
+      }
+      agency = principal.agency;
+    } else if (principal.role === 'admin') {
+      if (agencyUscc === undefined) {
+        throw new LicenceError('INVALID_ARGUMENT', 'name the agency: ?agency=<USCC>', {
+          parameter: 'agency',
+        });
+      }
+      agency = agencyUscc;
+    }
+    if (agency === undefined) {
       throw new LicenceError('ACCESS_DENIED', 'only issuers and administrators list licences', {
         role: principal.role,
       });
     }
-    const rows = await this.ctx.store.licences({
-      ...query,
-      ...(issuerUscc === undefined ? {} : { issuerUscc }),
-    });
-    return rows.map(listItem);
+    const rows = await this.ctx.store.byAgency(agency, page, rest);
+    return { items: rows.items.map(listItem), next: rows.next };
   }
 
   private async existing(id: string): Promise<LicenceRecord> {

@@ -1,9 +1,13 @@
 /**
- * What the services need from the province database, as narrow ports. The storage adapter
- * (store-adapter.ts) implements them over the gateway's pg repositories; each method is one atomic
- * database step, so the crash-safety argument can be read off the call sequence in the services.
+ * What the services need from the province database, as narrow ports. The adapter in
+ * store-adapter.ts implements them over the gateway's pg repositories (storage/); each method is
+ * one atomic database step, so the crash-safety argument can be read off the call sequence in the
+ * services.
  */
 import type { FieldValue, IsoDate, IsoTime, StatusCode, TxName } from '@licence-ledger/domain';
+import type { Keyset, KeysetPage, Paged } from '../storage/rows';
+
+export type { Keyset, KeysetPage, Paged };
 
 /** Lifecycle of a locally issued licence row. */
 export type LicenceRowState = 'pending' | 'issued' | 'failed';
@@ -22,14 +26,14 @@ export interface LicenceRow {
   readonly predecessor: string | null;
   readonly state: LicenceRowState;
   readonly createdAt: IsoTime;
-  /** The latest status known from the ledger projection ('01' until an event says otherwise). */
+  /** The latest status known from the ledger projection (null until an event was projected). */
   readonly status: StatusCode | null;
 }
 
 /** Kinds of ledger write that go through the outbox. */
 export type OutboxKind = 'issue' | 'issueBatch' | 'renew' | 'amend' | 'acceptTransfer';
 
-/** Lifecycle of an outbox row. */
+/** Lifecycle of an outbox row as the services see it ('submitted' reads as 'prepared'). */
 export type OutboxState = 'intent' | 'prepared' | 'committed' | 'failed';
 
 /** One crash-safe ledger write. */
@@ -50,16 +54,11 @@ export interface OutboxRow {
 }
 
 /** Filters for an agency's licence list. */
-export interface LicenceQuery {
-  readonly issuerUscc?: string;
-  readonly holderRef?: string;
+export interface LicenceFilter {
   readonly typeCode?: string;
   readonly status?: StatusCode;
   /** Licence id prefix. */
   readonly idPrefix?: string;
-  readonly limit: number;
-  /** Keyset position: (createdAt, id) of the last row of the previous page. */
-  readonly after?: readonly [string, string];
 }
 
 /** Database steps of issuance and recovery. */
@@ -70,10 +69,12 @@ export interface IssuanceStore {
   recordIntent(licences: readonly LicenceRow[], outbox: OutboxRow): Promise<void>;
   /** Keeps the endorsed transaction so a restart resubmits the same bytes. */
   markPrepared(outboxId: string, txId: string, bytes: Buffer): Promise<void>;
+  /** Back to intent after an invalidated transaction (e.g. an MVCC conflict), to be endorsed again. */
+  resetToIntent(outboxId: string, code: string): Promise<void>;
   /** Records the commit and marks the licences issued, in one transaction. */
-  markCommitted(outboxId: string, txId: string, blockNumber: number): Promise<void>;
+  markCommitted(outboxId: string, blockNumber: number): Promise<void>;
   /** Records a definitive failure and marks the licences failed, in one transaction. */
-  markFailed(outboxId: string, error: string): Promise<void>;
+  markFailed(outboxId: string, code: string, message: string): Promise<void>;
   /** Every outbox row not yet committed or failed, oldest first. */
   unfinished(): Promise<OutboxRow[]>;
   /** An outbox row by id. */
@@ -83,12 +84,12 @@ export interface IssuanceStore {
 /** Reads of the local licence table. */
 export interface LicenceReadStore {
   licence(id: string): Promise<LicenceRow | undefined>;
-  licences(query: LicenceQuery): Promise<LicenceRow[]>;
+  byAgency(agencyUscc: string, page: KeysetPage, filter?: LicenceFilter): Promise<Paged<LicenceRow>>;
+  byHolder(holderRef: string, page: KeysetPage): Promise<Paged<LicenceRow>>;
 }
 
 /** A stored response for an Idempotency-Key. */
 export interface IdempotencyRecord {
-  readonly requestHash: string;
   /** null while the first request is still running. */
   readonly status: number | null;
   readonly body: unknown;
@@ -96,7 +97,10 @@ export interface IdempotencyRecord {
 
 /** Idempotency-Key bookkeeping. */
 export interface IdempotencyStore {
-  /** Claims (caller, key) for a request hash; returns the existing record when there is one. */
+  /**
+   * Claims (caller, key) for a request hash: undefined when claimed now, the earlier outcome when
+   * the same request came before; CONFLICT when the key was used for a different request.
+   */
   claim(caller: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined>;
   /** Stores the response of the claimed request. */
   complete(caller: string, key: string, status: number, body: unknown): Promise<void>;
@@ -104,57 +108,36 @@ export interface IdempotencyStore {
   release(caller: string, key: string): Promise<void>;
 }
 
-/** One projected status of any province's licence. */
+/** One licence status carried by a ledger event. */
 export interface ProjectedStatus {
   readonly licenceId: string;
   readonly status: StatusCode;
   readonly issuerMsp: string;
   readonly revision: number;
+  readonly reasonCode: string | null;
+  readonly typeCode: string | null;
+  readonly statusAt: IsoTime;
   readonly blockNumber: number;
   readonly txId: string;
-  readonly reasonCode: string | null;
 }
 
 /** Where the event listener stands. */
 export interface Checkpoint {
   readonly blockNumber: number;
-  readonly txId: string;
-}
-
-/** A webhook notification to deliver. */
-export interface DeliveryRow {
-  readonly id: string;
-  readonly subscriptionId: string;
-  readonly url: string;
-  readonly payload: string;
-  readonly attempts: number;
-  readonly nextAt: IsoTime;
-  readonly state: 'pending' | 'delivered' | 'failed';
-  readonly lastStatus: number | null;
-}
-
-/** A webhook subscription. */
-export interface SubscriptionRow {
-  readonly id: string;
-  /** `<MSP>/<sub>` of the subscriber. */
-  readonly owner: string;
-  readonly url: string;
-  readonly licenceIds: readonly string[];
-  readonly createdAt: IsoTime;
+  readonly txId: string | null;
 }
 
 /** Database steps of the projection listener. */
 export interface ProjectionStore {
   checkpoint(): Promise<Checkpoint | undefined>;
   /**
-   * Applies the statuses of one ledger event (newer revisions only), enqueues a delivery of the
-   * notification for every webhook subscription on each licence, and advances the checkpoint, all in
-   * one transaction.
+   * Applies the statuses of one ledger event (newer revisions only), enqueues a delivery of each
+   * notification for every webhook subscription on its licence, and advances the checkpoint, all
+   * in one transaction.
    */
   applyEvent(
     statuses: readonly ProjectedStatus[],
     checkpoint: Checkpoint,
     notifications: readonly { readonly licenceId: string; readonly payload: string }[],
   ): Promise<void>;
-  projected(licenceId: string): Promise<ProjectedStatus | undefined>;
 }

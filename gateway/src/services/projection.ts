@@ -4,7 +4,7 @@
  * all in one database transaction. After a crash it starts again from the checkpoint block; applying
  * an event twice changes nothing (only newer revisions are written, deliveries are keyed by event).
  */
-import { EVENT_NAMES, isErrorCode } from '@licence-ledger/domain';
+import { EVENT_NAMES, isErrorCode, parseLicenceId } from '@licence-ledger/domain';
 import type { EventItem, LedgerEventPayload, StatusCode } from '@licence-ledger/domain';
 import { STATUS_CODES } from '@licence-ledger/domain';
 import type { LedgerEvent, LedgerEventStream } from '../ledger/port';
@@ -40,7 +40,7 @@ export function parseEventPayload(event: LedgerEvent): LedgerEventPayload | unde
   }
 }
 
-function statusOf(item: EventItem, event: LedgerEvent): ProjectedStatus | undefined {
+function statusOf(item: EventItem, event: LedgerEvent, at: string): ProjectedStatus | undefined {
   if (item.entity !== 'licence' || item.status === undefined || item.issuerMsp === undefined)
     return undefined;
   if (!STATUS_CODES.includes(item.status) || typeof item.revision !== 'number') return undefined;
@@ -49,10 +49,21 @@ function statusOf(item: EventItem, event: LedgerEvent): ProjectedStatus | undefi
     status: item.status,
     issuerMsp: item.issuerMsp,
     revision: item.revision,
+    typeCode: typeCodeOf(item.key),
+    statusAt: at,
     blockNumber: event.blockNumber,
     txId: event.txId,
     reasonCode: item.reasonCode === undefined || item.reasonCode === '' ? null : item.reasonCode,
   };
+}
+
+/** The type code inside a licence id (null when the id does not parse). */
+function typeCodeOf(id: string): string | null {
+  try {
+    return parseLicenceId(id).typeCode;
+  } catch {
+    return null;
+  }
 }
 
 /** Follows the ledger's events for one province database. */
@@ -101,7 +112,7 @@ export class ProjectionListener {
       );
     } else {
       for (const item of payload.items) {
-        const s = statusOf(item, event);
+        const s = statusOf(item, event, event.timestamp !== '' ? event.timestamp : payload.at);
         if (s !== undefined) statuses.push(s);
         else if (item.entity === 'licenceType') this.onRegistryChange();
       }

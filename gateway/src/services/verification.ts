@@ -22,7 +22,7 @@ export class VerificationService {
   constructor(private readonly ctx: ProvinceContext) {
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,
-      replay: { claimJti: (jti, exp) => ctx.store.claimJti(jti, exp) },
+      replay: { claimJti: (jti, exp) => ctx.store.db.replay.claimJti(jti, new Date(exp)) },
       myMsp: ctx.msp,
       clock: ctx.clock,
       clockToleranceSeconds: ctx.config.clockToleranceSeconds,
@@ -45,7 +45,7 @@ export class VerificationService {
     }
     const result = await this.verifier.verify({ token, purpose: declared });
     try {
-      await this.ctx.store.logVerification({
+      await this.ctx.store.db.verifications.insert({
         id: randomUUID(),
         licenceId: result.licence?.id ?? null,
         issuerMsp: result.licence?.issuerMsp ?? null,
@@ -55,7 +55,7 @@ export class VerificationService {
         purpose: declared,
         result: result.result,
         jti: null,
-        at: result.verifiedAt,
+        at: new Date(result.verifiedAt),
       });
     } catch (error) {
       // The answer stands even if the log write fails; the failure is an operations problem.

@@ -9,25 +9,16 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { LicenceError, isValidLicenceId } from '@licence-ledger/domain';
 import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
-import type { DeliveryRow, SubscriptionRow } from './ports';
+import { DEFAULT_BACKOFF, MAX_SUBSCRIPTION_LICENCES } from '../storage/webhooks';
+import type { BackoffPolicy, DeliveryJob, Owner, Subscription } from '../storage/webhooks';
+import type { KeysetPage, Paged } from './ports';
 
 /** JWS typ of a notification. */
 export const NOTIFICATION_TYP = 'llwh+jwt';
-/** Attempts before a delivery is given up. */
-export const MAX_ATTEMPTS = 10;
-/** First retry delay and the ceiling of the backoff. */
-export const BASE_DELAY_MS = 1000;
-export const MAX_DELAY_MS = 3600_000;
 /** Time a subscriber's endpoint has to answer. */
 export const DELIVERY_TIMEOUT_MS = 5000;
-/** Most licences one subscription may follow. */
-export const MAX_SUBSCRIBED_LICENCES = 1000;
-
-/** The delay before attempt `attempt + 1` (attempt counts from 1): exponential with ±20% jitter. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const exp = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp * (0.8 + 0.4 * random()));
-}
+/** A claimed delivery is not picked again before this lease ends (a crashed sender's work is retried). */
+export const DELIVERY_LEASE_MS = 30_000;
 
 /**
  * Checks a webhook URL: https anywhere, plain http only to the loopback interface (local tests and
@@ -54,19 +45,36 @@ export function checkWebhookUrl(raw: string): string {
   return url.toString();
 }
 
-/** A created subscription, with its secret (shown once). */
-export interface CreatedSubscription extends SubscriptionRow {
+/** A subscription as the API shows it (the secret only once, at creation). */
+export interface SubscriptionView {
+  readonly id: string;
+  readonly url: string;
+  readonly licenceIds: readonly string[];
+  readonly createdAt: string;
+}
+
+/** A created subscription, with its HMAC secret. */
+export interface CreatedSubscription extends SubscriptionView {
   readonly secret: string;
 }
+
+const view = (s: Subscription): SubscriptionView => ({
+  id: s.id,
+  url: s.url,
+  licenceIds: s.licenceIds,
+  createdAt: s.createdAt,
+});
 
 /** Webhook subscriptions and deliveries for one province. */
 export class WebhookService {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly ctx: ProvinceContext,
     private readonly pollMs = 1000,
+    private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
   ) {}
 
   /** Subscribes `principal` to status changes of `licenceIds`. */
@@ -76,11 +84,11 @@ export class WebhookService {
     licenceIds: readonly string[],
   ): Promise<CreatedSubscription> {
     const checkedUrl = checkWebhookUrl(url);
-    const ids = [...new Set(licenceIds)];
-    if (ids.length === 0 || ids.length > MAX_SUBSCRIBED_LICENCES) {
+    const ids = [...new Set(licenceIds)].sort();
+    if (ids.length === 0 || ids.length > MAX_SUBSCRIPTION_LICENCES) {
       throw new LicenceError(
         'SCHEMA_VIOLATION',
-        `a subscription follows 1 to ${MAX_SUBSCRIBED_LICENCES} licences`,
+        `a subscription follows 1 to ${MAX_SUBSCRIPTION_LICENCES} licences`,
         {
           path: '/licenceIds',
         },
@@ -89,60 +97,63 @@ export class WebhookService {
     const bad = ids.findIndex((id) => !isValidLicenceId(id));
     if (bad >= 0) {
       throw new LicenceError('INVALID_IDENTIFIER', 'a licence identifier is not valid', {
-        path: `/licenceIds/${bad}`,
+        path: '/licenceIds',
       });
     }
     const secret = randomBytes(24).toString('base64url');
-    const row = {
+    const created = await this.ctx.store.db.webhooks.createSubscription({
       id: randomUUID(),
-      owner: `${principal.province}/${principal.sub}`,
-      url: checkedUrl,
-      licenceIds: ids.sort(),
-      createdAt: this.ctx.clock().toISOString(),
       ownerProvince: principal.province,
       ownerSub: principal.sub,
       ownerAgency: principal.agency ?? null,
-    };
-    await this.ctx.store.createSubscription(row, secret);
-    return {
-      id: row.id,
-      owner: row.owner,
-      url: row.url,
-      licenceIds: row.licenceIds,
-      createdAt: row.createdAt,
+      url: checkedUrl,
       secret,
-    };
+      licenceIds: ids,
+    });
+    return { ...view(created), secret };
   }
 
-  /** The caller's subscriptions. */
-  list(principal: Principal, limit: number, after?: readonly [string, string]): Promise<SubscriptionRow[]> {
-    return this.ctx.store.subscriptions(principal.province, principal.sub, limit, after);
+  /** The caller's subscriptions, oldest first. */
+  async list(principal: Principal, page: KeysetPage): Promise<Paged<SubscriptionView>> {
+    const rows = await this.ctx.store.db.webhooks.listSubscriptions(ownerOf(principal), page);
+    return { items: rows.items.map(view), next: rows.next };
+  }
+
+  /** One of the caller's subscriptions; NOT_FOUND for anybody else's. */
+  async get(principal: Principal, id: string): Promise<SubscriptionView> {
+    const s = await this.ctx.store.db.webhooks.getSubscription(id);
+    if (
+      s === undefined ||
+      !s.active ||
+      s.ownerProvince !== principal.province ||
+      s.ownerSub !== principal.sub
+    ) {
+      throw new LicenceError('NOT_FOUND', 'no such subscription', { id });
+    }
+    return view(s);
   }
 
   /** Ends one of the caller's subscriptions; NOT_FOUND when it has none with this id. */
   async unsubscribe(principal: Principal, id: string): Promise<void> {
-    if (!(await this.ctx.store.deleteSubscription(id, principal.province, principal.sub))) {
+    if (!(await this.ctx.store.db.webhooks.deleteSubscription(id, ownerOf(principal)))) {
       throw new LicenceError('NOT_FOUND', 'no such subscription', { id });
     }
-  }
-
-  /** Deliveries of one of the caller's subscriptions. */
-  async deliveries(principal: Principal, id: string, limit: number): Promise<DeliveryRow[]> {
-    const mine = await this.ctx.store.subscriptions(principal.province, principal.sub, 1000);
-    if (!mine.some((s) => s.id === id)) throw new LicenceError('NOT_FOUND', 'no such subscription', { id });
-    return this.ctx.store.deliveries(id, limit);
   }
 
   /** Starts the delivery loop. */
   start(): void {
     if (this.timer !== undefined) return;
+    this.stopped = false;
     const tick = (): void => {
       this.running = this.deliverDue().catch((error: unknown) => {
         this.ctx.logger.warn({ err: error }, 'webhook delivery round failed');
         return 0;
       });
       void this.running.finally(() => {
-        if (this.timer !== undefined) this.timer = setTimeout(tick, this.pollMs);
+        if (!this.stopped) {
+          this.timer = setTimeout(tick, this.pollMs);
+          this.timer.unref();
+        }
       });
     };
     this.timer = setTimeout(tick, this.pollMs);
@@ -151,6 +162,7 @@ export class WebhookService {
 
   /** Stops the loop and waits for a round in progress. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
@@ -158,29 +170,36 @@ export class WebhookService {
 
   /** Delivers every due notification once; returns how many were delivered. */
   async deliverDue(limit = 20): Promise<number> {
-    const now = this.ctx.clock();
-    const due = await this.ctx.store.dueDeliveries(now, limit);
-    const outcomes = await Promise.all(due.map((d) => this.deliver(d)));
+    const jobs = await this.ctx.store.db.webhooks.claimDue({
+      now: this.ctx.clock(),
+      limit,
+      leaseMs: DELIVERY_LEASE_MS,
+    });
+    const outcomes = await Promise.all(jobs.map((job) => this.deliver(job)));
     return outcomes.filter(Boolean).length;
   }
 
-  private async deliver(d: DeliveryRow & { readonly secret: string }): Promise<boolean> {
-    const notification = JSON.parse(d.payload) as Record<string, unknown>;
+  private async deliver(job: DeliveryJob): Promise<boolean> {
+    const notification = JSON.parse(job.payload) as Record<string, unknown>;
     const jws = await this.ctx.receipt.sign(
-      { ...notification, deliveryId: d.id, subscriptionId: d.subscriptionId, iss: this.ctx.msp },
+      { ...notification, deliveryId: job.id, subscriptionId: job.subscriptionId, iss: this.ctx.msp },
       NOTIFICATION_TYP,
     );
-    const signature = createHmac('sha256', d.secret).update(jws).digest('hex');
+    const headers: Record<string, string> = {
+      'content-type': 'application/jose',
+      'x-licence-ledger-delivery': job.id,
+    };
+    if (job.secret !== null) {
+      headers['x-licence-ledger-signature'] =
+        `sha256=${createHmac('sha256', job.secret).update(jws).digest('hex')}`;
+    }
     let status: number | null = null;
-    let error: string | null = null;
+    let error = '';
     try {
-      const response = await fetch(d.url, {
+      // Only the URL the subscriber registered: redirects are not followed.
+      const response = await fetch(job.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/jose',
-          'x-licence-ledger-delivery': d.id,
-          'x-licence-ledger-signature': `sha256=${signature}`,
-        },
+        headers,
         body: jws,
         redirect: 'manual',
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
@@ -190,19 +209,22 @@ export class WebhookService {
     } catch (e) {
       error = e instanceof Error ? e.name : 'fetch failed';
     }
-    const attempt = d.attempts + 1;
-    const ok = status !== null && status >= 200 && status < 300;
     const now = this.ctx.clock();
-    await this.ctx.store.recordAttempt(d.id, {
-      state: ok ? 'delivered' : attempt >= MAX_ATTEMPTS ? 'failed' : 'pending',
-      status,
-      error: ok ? null : (error ?? `HTTP ${status}`),
-      nextAt: ok ? now : new Date(now.getTime() + backoffMs(attempt)),
-    });
-    this.ctx.logger.debug(
-      { delivery: d.id, status, attempt },
-      ok ? 'webhook delivered' : 'webhook delivery failed',
-    );
+    const ok = status !== null && status >= 200 && status < 300;
+    if (ok) await this.ctx.store.db.webhooks.markDelivered(job.id, status as number, now);
+    else {
+      await this.ctx.store.db.webhooks.markAttemptFailed(
+        job.id,
+        { status, error: error === '' ? `HTTP ${status}` : error },
+        now,
+        this.backoff,
+      );
+    }
+    this.ctx.logger.debug({ delivery: job.id, status }, ok ? 'webhook delivered' : 'webhook delivery failed');
     return ok;
   }
+}
+
+function ownerOf(principal: Principal): Owner {
+  return { province: principal.province, sub: principal.sub };
 }

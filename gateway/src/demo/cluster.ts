@@ -1,0 +1,154 @@
+/**
+ * Several province gateways in one process over ONE embedded ledger (the demo, and the gateway's
+ * HTTP tests): generates the crypto material if missing, opens the shared ledger, seeds the
+ * consortium, starts each province with its own identities, key ring and embedded Postgres, and
+ * gives each province a demo identity provider whose tokens its gateway trusts.
+ */
+import { createPrivateKey } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, defaultAudience } from '../config';
+import type { GatewayConfig, LogLevel } from '../config';
+import { createLogger } from '../logging';
+import type { Logger } from '../logging';
+import { createTokenIssuer, generateIssuerKey } from '../auth/issuer';
+import type { TokenIssuer } from '../auth/issuer';
+import type { LedgerPort } from '../ledger/port';
+import { openEmbeddedLedger, openProvince } from '../main';
+import type { ProvinceOptions, ProvinceRuntime } from '../main';
+import { DEMO_PROVINCES } from './catalogue';
+import { ensureMaterial, loadProvinceMaterial } from './material';
+import type { ProvinceMaterial } from './material';
+import { seedConsortium } from './seed';
+import type { SeedReport } from './seed';
+
+/** The `iss` of a province's demo identity provider. */
+export function demoIssuerName(mspId: string): string {
+  return `urn:licence-ledger:idp:${mspId}`;
+}
+
+/** Options for {@link startCluster}. */
+export interface ClusterOptions {
+  /** Where ledger, databases and demo keys live. */
+  readonly dataDir: string;
+  /** crypto-config output (generated from `pkiConfigPath` when missing). */
+  readonly cryptoDir: string;
+  readonly pkiConfigPath: string;
+  /** MSP IDs to host (default: the three demo provinces). */
+  readonly provinces?: readonly string[];
+  /** Let every gateway trust every province's identity provider (tests of the province checks). */
+  readonly trustAllIssuers?: boolean;
+  readonly logLevel?: LogLevel;
+  /** Extra per-province options (hooks, background work, clock). */
+  readonly provinceOptions?: Partial<
+    Pick<ProvinceOptions, 'hooks' | 'background' | 'webhookPollMs' | 'clock'>
+  >;
+  /** Settings applied to every province's configuration. */
+  readonly configOverrides?: Partial<GatewayConfig>;
+  readonly onProgress?: (msg: string) => void;
+}
+
+/** One hosted province. */
+export interface ClusterProvince {
+  readonly mspId: string;
+  readonly material: ProvinceMaterial;
+  readonly runtime: ProvinceRuntime;
+  readonly idp: TokenIssuer;
+  readonly config: GatewayConfig;
+}
+
+/** A running cluster. */
+export interface Cluster {
+  readonly port: LedgerPort;
+  readonly provinces: ReadonlyMap<string, ClusterProvince>;
+  readonly seed: SeedReport;
+  readonly materialGenerated: boolean;
+  readonly logger: Logger;
+  /** The province hosted under `mspId` (throws when it is not). */
+  province(mspId: string): ClusterProvince;
+  close(): Promise<void>;
+}
+
+/** Loads or creates the demo identity providers' keys (JWK, mode 0600) under `dir`. */
+export function demoIdentityProviders(dir: string, msps: readonly string[]): Map<string, TokenIssuer> {
+  const file = join(dir, 'idp-keys.json');
+  const stored: Record<string, JsonWebKey> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, JsonWebKey>)
+    : {};
+  let changed = false;
+  const out = new Map<string, TokenIssuer>();
+  for (const msp of msps) {
+    let jwk = stored[msp];
+    if (jwk === undefined) {
+      jwk = generateIssuerKey().export({ format: 'jwk' });
+      stored[msp] = jwk;
+      changed = true;
+    }
+    out.set(
+      msp,
+      createTokenIssuer({
+        iss: demoIssuerName(msp),
+        audience: defaultAudience(msp),
+        privateKey: createPrivateKey({ key: jwk, format: 'jwk' }),
+      }),
+    );
+  }
+  if (changed) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+  }
+  return out;
+}
+
+/** Starts the cluster. */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const msps = opts.provinces ?? DEMO_PROVINCES.map((p) => p.mspId);
+  const logger = createLogger({ level: opts.logLevel ?? 'warn' });
+  const { manifest, generated } = await ensureMaterial(opts.pkiConfigPath, opts.cryptoDir, opts.onProgress);
+  const materials = msps.map((msp) => loadProvinceMaterial(opts.cryptoDir, msp, manifest));
+  const idps = demoIdentityProviders(join(opts.dataDir, 'idp'), msps);
+  const port = await openEmbeddedLedger(join(opts.dataDir, 'ledger'), msps);
+  const provinces = new Map<string, ClusterProvince>();
+  try {
+    opts.onProgress?.('seeding the consortium');
+    const seed = await seedConsortium(port, materials);
+    const allTrust = [...idps.values()].map((i) => i.trustEntry());
+    for (const material of materials) {
+      const idp = idps.get(material.mspId)!;
+      const config = loadConfig(
+        {},
+        {
+          provinceMsp: material.mspId,
+          dataDir: join(opts.dataDir, material.mspId),
+          logLevel: opts.logLevel ?? 'warn',
+          tokenIssuers: opts.trustAllIssuers === true ? allTrust : [idp.trustEntry()],
+          ...opts.configOverrides,
+        },
+      );
+      opts.onProgress?.(`starting ${material.mspId}`);
+      const runtime = await openProvince({ material, port, config, logger, ...opts.provinceOptions });
+      provinces.set(material.mspId, { mspId: material.mspId, material, runtime, idp, config });
+    }
+    return {
+      port,
+      provinces,
+      seed,
+      materialGenerated: generated,
+      logger,
+      province(mspId) {
+        const p = provinces.get(mspId);
+        if (p === undefined) throw new Error(`province ${mspId} is not hosted`);
+        return p;
+      },
+      async close() {
+        for (const p of provinces.values()) await p.runtime.close();
+        await port.close();
+      },
+    };
+  } catch (error) {
+    for (const p of provinces.values()) await p.runtime.close().catch(() => undefined);
+    await port.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Wires real dependencies: a province's database (embedded PGlite under the data directory, or
+ * DATABASE_URL), migrations, its services over a ledger port, outbox recovery, the projection
+ * listener and the webhook loop; then listens, and shuts down cleanly on SIGTERM/SIGINT.
+ *
+ * `openProvince` builds one province over a ledger port it is given (the demo hosts three over one
+ * embedded ledger); `startGateway` is the single-province entry point configured from the
+ * environment.
+ */
+import './demo/quiet-logs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Express } from 'express';
+import type { Pool } from 'pg';
+import { LicenceError } from '@licence-ledger/domain';
+import { EmbeddedLedger } from '@licence-ledger/embedded-ledger';
+import { contracts } from '@licence-ledger/chaincode';
+import { createApp } from './app';
+import type { GatewayConfig, TokenIssuerConfig } from './config';
+import { loadConfig } from './config';
+import { createLogger } from './logging';
+import type { Logger } from './logging';
+import { createTokenVerifier } from './auth/tokens';
+import { MIN_HOLDER_SECRET_BYTES } from './auth/holder-ref';
+import { createReceiptSigner, loadAgencyKeys } from './keys';
+import { createEmbeddedLedgerPort, createFabricLedgerPort } from './ledger';
+import type { LedgerPort } from './ledger';
+import { createPool, ping } from './storage/db';
+import { createStore } from './storage/store';
+import { startEmbeddedPostgres } from './storage/embedded-postgres';
+import type { EmbeddedPostgres } from './storage/embedded-postgres';
+import { migrate } from './storage/migrate';
+import { provinceRouters } from './routes';
+import { createServices } from './services';
+import type { ProvinceServices } from './services';
+import type { IssuanceHooks } from './services/issuance';
+import { provinceLedger } from './services/identities';
+import { fileKeyVault } from './services/key-vault';
+import { ServiceStore } from './services/store-adapter';
+import { loadProvinceMaterial } from './demo/material';
+import type { ProvinceMaterial } from './demo/material';
+
+/** Channel and chaincode names of the embedded ledger (as on the Fabric network). */
+export const CHANNEL = 'licences';
+export const CHAINCODE = 'licence-ledger';
+
+/** What openProvince needs. */
+export interface ProvinceOptions {
+  readonly material: ProvinceMaterial;
+  readonly port: LedgerPort;
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  /** Trusted access-token issuers (defaults to config.tokenIssuers). */
+  readonly tokenIssuers?: readonly TokenIssuerConfig[];
+  /** HMAC secret for holder refs (≥ 32 bytes); read from or created under the data dir when absent. */
+  readonly holderSecret?: Buffer;
+  /** Test hooks for the issuance path. */
+  readonly hooks?: IssuanceHooks;
+  /** Milliseconds between webhook delivery rounds (default 1000). */
+  readonly webhookPollMs?: number;
+  /** Skip the listener and webhook loop (tests that drive them by hand). */
+  readonly background?: boolean;
+  readonly clock?: () => Date;
+}
+
+/** A running province: its services, its app and what to close. */
+export interface ProvinceRuntime {
+  readonly services: ProvinceServices;
+  readonly app: Express;
+  readonly pool: Pool;
+  /** The outcome of the start-up recovery of unfinished ledger writes. */
+  readonly recovered: { committed: number; failed: number };
+  /** Stops background work and closes the database (not the ledger port, which may be shared). */
+  close(): Promise<void>;
+}
+
+/** Reads the holder secret from `<dataDir>/holder-secret` or creates one (mode 0600). */
+export function holderSecretFor(dataDir: string): Buffer {
+  const file = join(dataDir, 'holder-secret');
+  if (existsSync(file)) {
+    const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+    if (secret.length >= MIN_HOLDER_SECRET_BYTES) return secret;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32);
+  writeFileSync(file, secret.toString('base64url'), { mode: 0o600 });
+  return secret;
+}
+
+/** Reads the receipt key from `<dataDir>/receipt-key.pem` or creates one (mode 0600). */
+function receiptKeyFor(dataDir: string): string {
+  const file = join(dataDir, 'receipt-key.pem');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, pem, { mode: 0o600 });
+  return pem;
+}
+
+/** Builds and starts one province over `port`. */
+export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRuntime> {
+  const { material, config, logger } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  let embedded: EmbeddedPostgres | undefined;
+  let connectionString = config.databaseUrl;
+  if (connectionString === undefined) {
+    embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres') });
+    connectionString = embedded.connectionString;
+  }
+  const pool = createPool({ connectionString, max: embedded === undefined ? 10 : 1 });
+  try {
+    await migrate(pool);
+    const db = createStore(pool);
+    const keyVault = fileKeyVault(join(config.dataDir, 'agency-keys'));
+    const keys = loadAgencyKeys([...material.agencyKeys, ...keyVault.loadAll()]);
+    const store = new ServiceStore(db);
+    const ctx = {
+      msp: material.mspId,
+      provinceCode: material.code,
+      ledger: provinceLedger(opts.port, material.identities),
+      store,
+      keys,
+      keyVault,
+      receipt: await createReceiptSigner(receiptKeyFor(config.dataDir)),
+      signingCa: material.ca,
+      holderSecret: opts.holderSecret ?? holderSecretFor(config.dataDir),
+      config,
+      logger: logger.child({ province: material.mspId }),
+      clock,
+    };
+    const services = createServices(ctx, {
+      ...(opts.hooks === undefined ? {} : { hooks: opts.hooks }),
+      ...(opts.webhookPollMs === undefined ? {} : { webhookPollMs: opts.webhookPollMs }),
+    });
+    const recovered = await services.issuance.recover();
+    if (recovered.committed + recovered.failed > 0)
+      ctx.logger.info(recovered, 'finished unfinished ledger writes');
+    if (opts.background !== false) {
+      services.projection.start();
+      services.webhooks.start();
+    }
+    const verifier = createTokenVerifier({
+      issuers: opts.tokenIssuers ?? config.tokenIssuers,
+      audience: config.tokenAudience,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    });
+    const app = createApp({
+      logger: ctx.logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+      verifier,
+      routers: provinceRouters(services),
+      readiness: async () => {
+        const database = await ping(pool);
+        let ledger = false;
+        try {
+          ledger = (await opts.port.chainInfo()).height > 0;
+        } catch {
+          ledger = false;
+        }
+        return { ok: database && ledger, checks: { database, ledger } };
+      },
+      openapiInfo: { title: `licence-ledger province gateway (${material.mspId})`, version: '1.0.0' },
+    });
+    let closed = false;
+    return {
+      services,
+      app,
+      pool,
+      recovered,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await services.projection.stop();
+        await services.webhooks.stop();
+        await pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Opens the embedded ledger under `dir` with the chaincode and the given member MSPs. */
+export async function openEmbeddedLedger(dir: string, members: readonly string[]): Promise<LedgerPort> {
+  mkdirSync(dir, { recursive: true });
+  const ledger = await EmbeddedLedger.open({
+    path: dir,
+    channelId: CHANNEL,
+    chaincodeName: CHAINCODE,
+    contracts: [...contracts],
+    members: [...members],
+  });
+  return createEmbeddedLedgerPort(ledger);
+}
+
+/** Listens on host:port; resolves with the server once it is accepting connections. */
+export function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolvePromise, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolvePromise(server));
+    server.once('error', reject);
+  });
+}
+
+/** Closes a server, ending idle keep-alive connections. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeIdleConnections();
+  });
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
+/** A running single-province gateway. */
+export interface RunningGateway {
+  readonly url: string;
+  readonly runtime: ProvinceRuntime;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one province's gateway from `config` plus CRYPTO_DIR (crypto-config output) and, for the
+ * embedded ledger, LEDGER_MEMBERS (comma-separated MSP IDs of the channel, default the three demo
+ * provinces). Fabric mode connects to the configured peer with the province's verifier identity as
+ * its service identity.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningGateway> {
+  const logger = createLogger({ level: config.logLevel, base: { province: config.provinceMsp } });
+  const cryptoDir = resolve(env.CRYPTO_DIR ?? join('.data', 'crypto'));
+  const material = loadProvinceMaterial(cryptoDir, config.provinceMsp);
+  let port: LedgerPort;
+  if (config.ledger === 'embedded') {
+    const members = (env.LEDGER_MEMBERS ?? 'GuangdongMSP,ZhejiangMSP,BeijingMSP')
+      .split(',')
+      .map((s) => s.trim());
+    port = await openEmbeddedLedger(join(config.dataDir, 'ledger'), members);
+  } else {
+    port = createFabricLedgerPort({
+      peerEndpoint: config.fabric.peerEndpoint,
+      tlsRootCertPem: readFileSync(config.fabric.tlsCaPath, 'utf8'),
+      ...(config.fabric.peerHostAlias === '' ? {} : { hostOverride: config.fabric.peerHostAlias }),
+      channel: config.fabric.channel,
+      chaincode: config.fabric.chaincode,
+      deadlines: config.deadlines,
+      serviceIdentity: material.identities.verifier,
+    });
+  }
+  let runtime: ProvinceRuntime;
+  try {
+    runtime = await openProvince({ material, port, config, logger });
+  } catch (error) {
+    await port.close();
+    throw error;
+  }
+  const server = await listen(runtime.app, config.port, config.host);
+  const address = server.address();
+  const url = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    runtime,
+    async stop() {
+      await closeServer(server);
+      await runtime.close();
+      await port.close();
+    },
+  };
+}
+
+/** Entry point for `node dist/main.js`: one province from the environment. */
+export async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof LicenceError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const gateway = await startGateway(config);
+  onShutdown(createLogger({ level: config.logLevel }), () => gateway.stop());
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,42 @@
+/** The services of one province, built over one context. */
+import { AdminService } from './admin';
+import type { ProvinceContext } from './context';
+import { HolderService } from './holder';
+import { IssuanceService } from './issuance';
+import type { IssuanceHooks } from './issuance';
+import { LicenceService } from './licences';
+import { ProjectionListener } from './projection';
+import { VerificationService } from './verification';
+import { WebhookService } from './webhooks';
+
+export type { ProvinceContext } from './context';
+
+/** Every service of a province. */
+export interface ProvinceServices {
+  readonly ctx: ProvinceContext;
+  readonly issuance: IssuanceService;
+  readonly licences: LicenceService;
+  readonly holder: HolderService;
+  readonly verification: VerificationService;
+  readonly admin: AdminService;
+  readonly webhooks: WebhookService;
+  readonly projection: ProjectionListener;
+}
+
+/** Builds the services of a province (no I/O; start the listener and webhook loop separately). */
+export function createServices(
+  ctx: ProvinceContext,
+  options: { readonly hooks?: IssuanceHooks; readonly webhookPollMs?: number } = {},
+): ProvinceServices {
+  const issuance = new IssuanceService(ctx, ctx.store, options.hooks);
+  return {
+    ctx,
+    issuance,
+    licences: new LicenceService(ctx),
+    holder: new HolderService(ctx),
+    verification: new VerificationService(ctx),
+    admin: new AdminService(ctx),
+    webhooks: new WebhookService(ctx, options.webhookPollMs),
+    projection: new ProjectionListener(ctx, () => issuance.types.clear()),
+  };
+}
