@@ -1,0 +1,470 @@
+import { LicenceError, TX } from '@licence-ledger/domain';
+import { migrate, loadMigrations } from './migrate';
+import { withTransaction } from './db';
+import { backends, openEmbedded } from './test-backends';
+import type { TestDatabase } from './test-backends';
+import type { NewLicence } from './licences';
+import type { ProjectionItem } from './projection';
+import { backoffDelayMs, DEFAULT_BACKOFF } from './webhooks';
+
+jest.setTimeout(60_000);
+
+const AGENCY = '11440000MB2C93756J';
+const OTHER_AGENCY = '11440100MB2D15098D';
+const HOLDER = 'H'.repeat(43);
+
+function licence(n: number, overrides: Partial<NewLicence> = {}): NewLicence {
+  return {
+    id: `1.2.156.3005.2.11100000000000000A.${AGENCY}.${String(n).padStart(6, '0')}.001.X`,
+    typeCode: '111000000',
+    agency: AGENCY,
+    holderRef: HOLDER,
+    fields: { name: 'Zhang San', idNumber: '11010519491231002X' },
+    salts: { name: 'c2FsdDE', idNumber: 'c2FsdDI' },
+    kid: 'kid-1',
+    validFrom: '2026-01-01',
+    validUntil: '2032-01-01',
+    predecessor: null,
+    state: 'pending',
+    outboxId: null,
+    record: null,
+    ...overrides,
+  };
+}
+
+function item(licenceId: string, revision: number, overrides: Partial<ProjectionItem> = {}): ProjectionItem {
+  return {
+    licenceId,
+    status: '01',
+    issuerMsp: 'GuangdongMSP',
+    revision,
+    reasonCode: null,
+    typeCode: '111000000',
+    statusAt: '2026-11-21T09:00:00.000Z',
+    blockNumber: 10 + revision,
+    txId: `tx-${licenceId}-${revision}`,
+    ...overrides,
+  };
+}
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (err) {
+    return err instanceof LicenceError ? err.code : `non-licence error: ${String(err)}`;
+  }
+}
+
+describe.each(backends())('storage on %s', (_name, open) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await db.reset();
+  });
+
+  describe('migrations and transactions', () => {
+    it('applies nothing the second time (idempotent)', async () => {
+      expect(await migrate(db.store.pool, {})).toEqual([]);
+      const { rows } = await db.store.pool.query<{ version: number }>('SELECT version FROM schema_migrations');
+      expect(rows.map((r) => r.version)).toEqual(loadMigrations().map((m) => m.version));
+    });
+
+    it('refuses to start when an applied migration changed', async () => {
+      const changed = loadMigrations().map((m) => ({ ...m, checksum: `${m.checksum}x` }));
+      expect(await code(migrate(db.store.pool, { migrations: changed }))).toBe('INTERNAL');
+    });
+
+    it('rolls a failed transaction back through the same connection', async () => {
+      await expect(
+        db.store.transaction(async (tx) => {
+          await tx.licences.insert([licence(1)]);
+          throw new Error('crash after the write');
+        }),
+      ).rejects.toThrow('crash after the write');
+      expect(await db.store.licences.get(licence(1).id)).toBeUndefined();
+      // The connection is usable again and not stuck inside the aborted transaction.
+      await db.store.licences.insert([licence(1)]);
+      expect(await db.store.licences.get(licence(1).id)).toBeDefined();
+    });
+
+    it('keeps concurrent transactions apart', async () => {
+      const ids = [1, 2, 3, 4, 5, 6];
+      const results = await Promise.allSettled(
+        ids.map((n) =>
+          withTransaction(db.store.pool, async (tx) => {
+            await tx.query(
+              `INSERT INTO licence_serials (agency, type_code, last) VALUES ($1, $2, 1)`,
+              [AGENCY, `T${n}`],
+            );
+            if (n % 2 === 0) throw new Error('roll back the even ones');
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(ids.map((n) => (n % 2 === 0 ? 'rejected' : 'fulfilled')));
+      const { rows } = await db.store.pool.query<{ type_code: string }>(
+        'SELECT type_code FROM licence_serials ORDER BY type_code',
+      );
+      expect(rows.map((r) => r.type_code)).toEqual(['T1', 'T3', 'T5']);
+    });
+  });
+
+  describe('licences', () => {
+    it('stores and reads back a licence with its fields, salts and dates', async () => {
+      await db.store.licences.insert([licence(1)]);
+      const got = await db.store.licences.get(licence(1).id);
+      expect(got).toMatchObject({ ...licence(1), status: null });
+      expect(got?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    });
+
+    it('refuses a duplicate id with ALREADY_EXISTS and stores a batch whole or not at all', async () => {
+      await db.store.licences.insert([licence(1)]);
+      expect(await code(db.store.licences.insert([licence(1)]))).toBe('ALREADY_EXISTS');
+      expect(await code(db.store.licences.insert([licence(2), licence(1)]))).toBe('ALREADY_EXISTS');
+      expect(await db.store.licences.get(licence(2).id)).toBeUndefined();
+    });
+
+    it('moves licences to issued with their ledger record', async () => {
+      await db.store.licences.insert([licence(1), licence(2)]);
+      const record = { docType: 'licence', id: licence(1).id, revision: 1 } as never;
+      expect(await db.store.licences.setState([licence(1).id], 'issued', new Map([[licence(1).id, record]]))).toBe(1);
+      expect((await db.store.licences.get(licence(1).id))?.state).toBe('issued');
+      expect((await db.store.licences.get(licence(1).id))?.record).toEqual(record);
+      expect((await db.store.licences.get(licence(2).id))?.state).toBe('pending');
+    });
+
+    it('pages a holder’s licences without gaps or repeats, even with equal timestamps', async () => {
+      // One statement: every row gets the same created_at, so only the id breaks ties.
+      await db.store.licences.insert(Array.from({ length: 7 }, (_, i) => licence(i + 1)));
+      await db.store.licences.insert([licence(99, { holderRef: 'Z'.repeat(43) })]);
+      const seen: string[] = [];
+      let after: readonly [string, string] | undefined;
+      for (let page = 0; page < 10; page++) {
+        const res = await db.store.licences.listByHolder(HOLDER, { limit: 3, ...(after ? { after } : {}) });
+        seen.push(...res.items.map((l) => l.id));
+        after = res.next;
+        if (after === undefined) break;
+      }
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      expect(seen).toEqual([...seen].sort().reverse());
+    });
+
+    it('filters an agency’s licences by type, status and id prefix', async () => {
+      await db.store.licences.insert([
+        licence(1),
+        licence(2, { typeCode: '222000000' }),
+        licence(3, { agency: OTHER_AGENCY }),
+      ]);
+      await db.store.projection.apply([item(licence(1).id, 2, { status: '07' })]);
+      const list = async (f = {}) =>
+        (await db.store.licences.listByAgency(AGENCY, { limit: 10 }, f)).items.map((l) => l.id).sort();
+      expect(await list()).toEqual([licence(1).id, licence(2).id].sort());
+      expect(await list({ typeCode: '222000000' })).toEqual([licence(2).id]);
+      expect(await list({ status: '07' })).toEqual([licence(1).id]);
+      expect(await list({ idPrefix: licence(1).id.slice(0, -3) })).toEqual([licence(1).id]);
+      expect(await list({ idPrefix: '%' })).toEqual([]);
+    });
+
+    it('hands out serial numbers once each, also under concurrency', async () => {
+      const serials = await Promise.all(
+        Array.from({ length: 12 }, () => db.store.licences.nextSerial(AGENCY, '111000000')),
+      );
+      expect([...serials].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(await db.store.licences.nextSerial(AGENCY, '222000000')).toBe(1);
+    });
+  });
+
+  describe('outbox state machine', () => {
+    const intent = { id: 'ob-1', kind: 'issue', txName: TX.IssueLicence, args: ['{"x":1}'], agency: AGENCY, licenceIds: ['L1'] };
+    const bytes = Buffer.from([1, 2, 3, 255]);
+
+    it('walks intent → prepared → submitted → committed, repeating each step harmlessly', async () => {
+      const o = db.store.outbox;
+      expect((await o.create(intent)).state).toBe('intent');
+      expect(await code(o.create(intent))).toBe('ALREADY_EXISTS');
+      const prepared = await o.markPrepared('ob-1', { txId: 'tx-1', bytes });
+      expect(prepared).toMatchObject({ state: 'prepared', txId: 'tx-1', args: ['{"x":1}'], licenceIds: ['L1'] });
+      expect(prepared.txBytes?.equals(bytes)).toBe(true);
+      expect((await o.markPrepared('ob-1', { txId: 'tx-1', bytes })).state).toBe('prepared');
+      expect(await code(o.markPrepared('ob-1', { txId: 'tx-other', bytes }))).toBe('CONFLICT');
+      expect((await o.markSubmitted('ob-1')).state).toBe('submitted');
+      expect((await o.markSubmitted('ob-1')).state).toBe('submitted');
+      expect(await o.markCommitted('ob-1', 42)).toMatchObject({ state: 'committed', blockNumber: 42 });
+      expect((await o.markCommitted('ob-1', 42)).state).toBe('committed');
+      expect(await code(o.markCommitted('ob-1', 43))).toBe('CONFLICT');
+      expect(await code(o.markFailed('ob-1', { code: 'X', message: 'late' }))).toBe('CONFLICT');
+      expect(await code(o.resetToIntent('ob-1', { code: 'X', message: 'late' }))).toBe('CONFLICT');
+      expect(await o.listPending()).toEqual([]);
+    });
+
+    it('refuses skipping steps and moves on unknown entries', async () => {
+      const o = db.store.outbox;
+      await o.create(intent);
+      expect(await code(o.markSubmitted('ob-1'))).toBe('CONFLICT');
+      expect(await code(o.markCommitted('ob-1', 1))).toBe('CONFLICT');
+      expect(await code(o.markSubmitted('nope'))).toBe('NOT_FOUND');
+    });
+
+    it('goes back to intent after an invalidated transaction, and fails for good', async () => {
+      const o = db.store.outbox;
+      await o.create(intent);
+      await o.markPrepared('ob-1', { txId: 'tx-1', bytes });
+      const reset = await o.resetToIntent('ob-1', { code: 'MVCC_READ_CONFLICT', message: 'retry' });
+      expect(reset).toMatchObject({ state: 'intent', txId: null, txBytes: null, attempts: 1 });
+      await o.markPrepared('ob-1', { txId: 'tx-2', bytes });
+      expect((await o.listPending()).map((e) => e.id)).toEqual(['ob-1']);
+      expect(await o.markFailed('ob-1', { code: 'ENDORSEMENT_POLICY_FAILURE', message: 'no' })).toMatchObject({
+        state: 'failed',
+        errorCode: 'ENDORSEMENT_POLICY_FAILURE',
+      });
+      expect(await code(o.markPrepared('ob-1', { txId: 'tx-3', bytes }))).toBe('CONFLICT');
+      expect(await o.listPending()).toEqual([]);
+    });
+
+    it('lists pending entries oldest first', async () => {
+      for (const id of ['a', 'b', 'c']) await db.store.outbox.create({ ...intent, id });
+      await db.store.outbox.markFailed('b', { code: 'X', message: 'x' });
+      expect((await db.store.outbox.listPending()).map((e) => e.id)).toEqual(['a', 'c']);
+    });
+  });
+
+  describe('idempotency keys', () => {
+    it('reserves once, reports in-progress, then replays the stored response', async () => {
+      const k = db.store.idempotency;
+      expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({ outcome: 'reserved' });
+      await k.setResource('GuangdongMSP/clerk', 'key-1', 'ob-1');
+      expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({ outcome: 'in_progress', resourceId: 'ob-1' });
+      await k.complete('GuangdongMSP/clerk', 'key-1', 201, { id: 'L1' });
+      expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({
+        outcome: 'completed',
+        status: 201,
+        body: { id: 'L1' },
+        resourceId: 'ob-1',
+      });
+    });
+
+    it('answers CONFLICT when the key comes back with a different request', async () => {
+      const k = db.store.idempotency;
+      await k.reserve('c', 'key-1', 'h1');
+      expect(await code(k.reserve('c', 'key-1', 'h2'))).toBe('CONFLICT');
+      await k.complete('c', 'key-1', 200, null);
+      expect(await code(k.reserve('c', 'key-1', 'h2'))).toBe('CONFLICT');
+    });
+
+    it('scopes keys per caller and lets a released reservation be retried', async () => {
+      const k = db.store.idempotency;
+      await k.reserve('a', 'key-1', 'h1');
+      expect(await k.reserve('b', 'key-1', 'h2')).toEqual({ outcome: 'reserved' });
+      await k.release('a', 'key-1');
+      expect(await k.reserve('a', 'key-1', 'h3')).toEqual({ outcome: 'reserved' });
+      await k.complete('a', 'key-1', 200, {});
+      await k.release('a', 'key-1');
+      expect((await k.reserve('a', 'key-1', 'h3')).outcome).toBe('completed');
+    });
+
+    it('lets exactly one of many concurrent identical requests reserve', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () => db.store.idempotency.reserve('c', 'race', 'h')),
+      );
+      expect(outcomes.filter((o) => o.outcome === 'reserved')).toHaveLength(1);
+    });
+  });
+
+  describe('status projection and checkpoint', () => {
+    it('never lets an older revision overwrite a newer one', async () => {
+      const p = db.store.projection;
+      expect(await p.apply([item('L1', 1), item('L1', 3, { status: '07', reasonCode: 'FRAUD' })])).toBe(2);
+      expect(await p.apply([item('L1', 2, { status: '02' })])).toBe(0);
+      expect(await p.apply([item('L1', 3, { status: '01' })])).toBe(0);
+      expect(await p.get('L1')).toMatchObject({ status: '07', revision: 3, reasonCode: 'FRAUD', blockNumber: 13 });
+      expect((await p.getMany(['L1', 'L2'])).map((s) => s.licenceId)).toEqual(['L1']);
+    });
+
+    it('writes projection rows and the checkpoint together', async () => {
+      const changed = await db.store.applyLedgerEvents([item('L1', 1), item('L2', 1)], { blockNumber: 11, txId: 'tx-a' });
+      expect(changed).toBe(2);
+      expect(await db.store.projection.checkpoint()).toEqual({ blockNumber: 11, txId: 'tx-a' });
+    });
+
+    it('leaves neither rows nor checkpoint when applying fails midway', async () => {
+      await db.store.applyLedgerEvents([item('L0', 1)], { blockNumber: 5, txId: 'tx-0' });
+      const bad = item('L2', 1, { status: 'XX' as never });
+      await expect(
+        db.store.applyLedgerEvents([item('L1', 1), bad], { blockNumber: 12, txId: 'tx-b' }),
+      ).rejects.toBeDefined();
+      expect(await db.store.projection.get('L1')).toBeUndefined();
+      expect(await db.store.projection.checkpoint()).toEqual({ blockNumber: 5, txId: 'tx-0' });
+    });
+
+    it('never moves the checkpoint back, and keeps streams apart', async () => {
+      const p = db.store.projection;
+      expect(await p.checkpoint()).toBeUndefined();
+      expect(await p.saveCheckpoint({ blockNumber: 20, txId: 't20' })).toBe(true);
+      expect(await p.saveCheckpoint({ blockNumber: 19, txId: 't19' })).toBe(false);
+      expect(await p.saveCheckpoint({ blockNumber: 20, txId: 't20b' })).toBe(true);
+      expect(await p.checkpoint()).toEqual({ blockNumber: 20, txId: 't20b' });
+      await p.saveCheckpoint({ blockNumber: 3, txId: null }, 'registry');
+      expect(await p.checkpoint('registry')).toEqual({ blockNumber: 3, txId: null });
+    });
+  });
+
+  describe('replay guard', () => {
+    it('claims a jti once', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      expect(await db.store.replay.claimJti('jti-1', exp)).toBe(true);
+      expect(await db.store.replay.claimJti('jti-1', exp)).toBe(false);
+      expect(await db.store.replay.claimJti('jti-2', exp)).toBe(true);
+    });
+
+    it('is safe under concurrent claims of the same jti', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      const wins = await Promise.all(Array.from({ length: 8 }, () => db.store.replay.claimJti('same', exp)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('purges only expired ids', async () => {
+      const now = new Date('2026-11-21T09:00:00Z');
+      await db.store.replay.claimJti('old', new Date(now.getTime() - 1000));
+      await db.store.replay.claimJti('live', new Date(now.getTime() + 1000));
+      expect(await db.store.replay.purgeExpired(now)).toBe(1);
+      expect(await db.store.replay.claimJti('live', new Date(now.getTime() + 1000))).toBe(false);
+    });
+  });
+
+  describe('verification log', () => {
+    it('lists verifications of a holder’s licences newest first, page by page', async () => {
+      const base = Date.parse('2026-11-21T09:00:00Z');
+      for (let i = 0; i < 5; i++) {
+        await db.store.verifications.insert({
+          licenceId: i % 2 === 0 ? 'L1' : 'L2',
+          issuerMsp: 'GuangdongMSP',
+          verifierProvince: 'ZhejiangMSP',
+          verifierAgency: '11330000MB1F22343T',
+          verifierSub: 'v1',
+          purpose: '办理营业执照变更',
+          result: 'VALID',
+          jti: `j${i}`,
+          at: new Date(base + i * 1000),
+        });
+      }
+      await db.store.verifications.insert({
+        licenceId: 'L3',
+        issuerMsp: null,
+        verifierProvince: 'ZhejiangMSP',
+        verifierAgency: null,
+        verifierSub: null,
+        purpose: 'x',
+        result: 'REVOKED',
+        jti: null,
+      });
+      const first = await db.store.verifications.listByLicences(['L1', 'L2'], { limit: 3 });
+      expect(first.items.map((v) => v.jti)).toEqual(['j4', 'j3', 'j2']);
+      expect(first.items[0]?.purpose).toBe('办理营业执照变更');
+      const second = await db.store.verifications.listByLicences(['L1', 'L2'], { limit: 3, after: first.next! });
+      expect(second.items.map((v) => v.jti)).toEqual(['j1', 'j0']);
+      expect(second.next).toBeUndefined();
+      expect((await db.store.verifications.listByLicences([], { limit: 3 })).items).toEqual([]);
+    });
+  });
+
+  describe('webhooks', () => {
+    const owner = { province: 'ZhejiangMSP', sub: 'bank-1' };
+    const newSub = (licenceIds: string[]) => ({
+      ownerProvince: owner.province,
+      ownerSub: owner.sub,
+      ownerAgency: null,
+      url: 'https://bank.example/hooks',
+      secret: null,
+      licenceIds,
+    });
+
+    it('creates, finds, lists and deletes subscriptions by owner', async () => {
+      const w = db.store.webhooks;
+      const s = await w.createSubscription(newSub(['L2', 'L1', 'L1']));
+      expect(s).toMatchObject({ licenceIds: ['L1', 'L2'], active: true, ownerSub: 'bank-1' });
+      await w.createSubscription(newSub(['L3']));
+      expect((await w.subscribersOf(['L1', 'L9'])).map((x) => [x.subscription.id, x.licenceIds])).toEqual([
+        [s.id, ['L1']],
+      ]);
+      expect((await w.listSubscriptions(owner, { limit: 10 })).items).toHaveLength(2);
+      expect((await w.listSubscriptions({ ...owner, sub: 'other' }, { limit: 10 })).items).toHaveLength(0);
+      expect(await w.deleteSubscription(s.id, { ...owner, sub: 'other' })).toBe(false);
+      expect(await w.deleteSubscription(s.id, owner)).toBe(true);
+      expect(await w.getSubscription(s.id)).toBeUndefined();
+      expect(await code(w.createSubscription(newSub([])))).toBe('INVALID_ARGUMENT');
+    });
+
+    it('enqueues once per event key, leases due deliveries and backs off exponentially', async () => {
+      const w = db.store.webhooks;
+      const s = await w.createSubscription(newSub(['L1']));
+      const t0 = new Date('2026-11-21T09:00:00.000Z');
+      expect(await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 })).toBe(true);
+      expect(await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 })).toBe(false);
+
+      const [job] = await w.claimDue({ now: t0, limit: 10, leaseMs: 30_000 });
+      expect(job).toMatchObject({ url: 'https://bank.example/hooks', payload: '{"a":1}', attempts: 0 });
+      // Leased: not due again until the lease lapses.
+      expect(await w.claimDue({ now: new Date(t0.getTime() + 29_000), limit: 10, leaseMs: 30_000 })).toEqual([]);
+
+      const policy = { baseMs: 1000, maxMs: 4000, maxAttempts: 4 };
+      let d = await w.markAttemptFailed(job!.id, { status: 500, error: 'boom' }, t0, policy);
+      expect(d).toMatchObject({ state: 'pending', attempts: 1, nextAt: '2026-11-21T09:00:01.000Z', lastStatus: 500 });
+      d = await w.markAttemptFailed(job!.id, { status: null, error: 'timeout' }, t0, policy);
+      expect(d).toMatchObject({ attempts: 2, nextAt: '2026-11-21T09:00:02.000Z' });
+      d = await w.markAttemptFailed(job!.id, { status: 503, error: 'x' }, t0, policy);
+      expect(d).toMatchObject({ attempts: 3, nextAt: '2026-11-21T09:00:04.000Z', state: 'pending' });
+      d = await w.markAttemptFailed(job!.id, { status: 503, error: 'x' }, t0, policy);
+      expect(d).toMatchObject({ attempts: 4, state: 'failed' });
+      expect(await code(w.markDelivered(job!.id, 200, t0))).toBe('NOT_FOUND');
+      expect(await w.claimDue({ now: new Date(t0.getTime() + 86_400_000), limit: 10, leaseMs: 1000 })).toEqual([]);
+    });
+
+    it('marks a delivery delivered', async () => {
+      const w = db.store.webhooks;
+      const s = await w.createSubscription(newSub(['L1']));
+      await w.enqueue({ subscriptionId: s.id, eventKey: 'k', payload: 'p' });
+      const [job] = await w.claimDue({ now: new Date(Date.now() + 1000), limit: 1, leaseMs: 1000 });
+      const t = new Date('2026-11-21T10:00:00.000Z');
+      expect(await w.markDelivered(job!.id, 204, t)).toMatchObject({
+        state: 'delivered',
+        attempts: 1,
+        lastStatus: 204,
+        deliveredAt: t.toISOString(),
+      });
+    });
+  });
+});
+
+describe('backoff', () => {
+  it('doubles from the base and caps at the maximum', () => {
+    const delays = [1, 2, 3, 4, 10, 20, 100].map((a) => backoffDelayMs(a, DEFAULT_BACKOFF));
+    expect(delays.slice(0, 4)).toEqual([10_000, 20_000, 40_000, 80_000]);
+    expect(delays.slice(4)).toEqual([DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.maxMs]);
+  });
+});
+
+describe('embedded PGlite server', () => {
+  jest.setTimeout(60_000);
+
+  it('keeps its data on disk across restarts', async () => {
+    const first = await openEmbedded();
+    await first.store.licences.insert([licence(7)]);
+    await first.store.applyLedgerEvents([item('L1', 1)], { blockNumber: 9, txId: 'tx9' });
+    await first.store.close();
+    const again = await openEmbedded(first.dataDir);
+    try {
+      expect((await again.store.licences.get(licence(7).id))?.fields).toEqual(licence(7).fields);
+      expect(await again.store.projection.checkpoint()).toEqual({ blockNumber: 9, txId: 'tx9' });
+    } finally {
+      await again.store.close();
+      const { rmSync } = await import('node:fs');
+      rmSync(first.dataDir, { recursive: true, force: true });
+    }
+  });
+});
