@@ -276,7 +276,11 @@ describe('agencies and signing keys', () => {
     expect(
       (await c.submit<SigningKey>(c.admin(GD), TX.MarkKeyCompromised, [{ ...at, kid: key.kid }])).status,
     ).toBe('compromised');
-    expect(await codeOf(c.submit(c.admin(GD), TX.RetireSigningKey, ['A'.repeat(43)]))).toBe('KEY_UNKNOWN');
+    expect(await codeOf(c.submit(c.admin(GD), TX.RetireSigningKey, ['A'.repeat(22)]))).toBe('KEY_UNKNOWN');
+    // A full 43-character thumbprint is not a kid (KID_BYTES keeps 16 bytes): refused before any read.
+    expect(await codeOf(c.submit(c.admin(GD), TX.RetireSigningKey, ['A'.repeat(43)]))).toBe(
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('retires an agency for its own province only; a retired agency issues nothing', async () => {

@@ -44,7 +44,7 @@ describe('issueAgencySigningKey', () => {
     });
   });
 
-  it('returns the RFC 7638 thumbprint of the public JWK as kid', async () => {
+  it('returns the first 16 bytes of the RFC 7638 thumbprint of the public JWK as kid', async () => {
     const key = await issueAgencySigningKey(provinceCa, {
       agencyUscc: '11440100MB2D15098D',
       agencyName: '广州市市场监督管理局',
@@ -53,7 +53,9 @@ describe('issueAgencySigningKey', () => {
     const jwk = new X509Certificate(key.certPem).publicKey.export({ format: 'jwk' });
     expect(key.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y });
     const members = `{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`;
-    expect(key.kid).toBe(createHash('sha256').update(members).digest('base64url'));
+    const thumbprint = createHash('sha256').update(members).digest();
+    expect(key.kid).toBe(thumbprint.subarray(0, 16).toString('base64url'));
+    expect(key.kid).toHaveLength(22);
     expect(kidOfCertificate(key.certPem)).toBe(key.kid);
   });
 

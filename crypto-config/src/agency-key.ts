@@ -1,7 +1,7 @@
 /** Agency licence-signing keys (ES256), certified by the province's MSP root CA. */
 import {
   type P256PublicJwk,
-  jwkThumbprint,
+  kidOfCertificate,
   p256PublicJwk,
   validateProvinceCode,
   validateUscc,
@@ -28,7 +28,7 @@ export interface AgencySigningKey {
   readonly certPem: string;
   readonly keyPem: string;
   readonly publicJwk: P256PublicJwk;
-  /** RFC 7638 thumbprint of publicJwk. */
+  /** The domain's key id of publicJwk (first 16 bytes of its RFC 7638 thumbprint, see KID_BYTES). */
   readonly kid: string;
 }
 
@@ -67,6 +67,7 @@ export async function issueAgencySigningKey(
       ),
     ],
   });
+  // The kid is the chaincode's own derivation (kidOfCertificate), so material and ledger always agree.
   const publicJwk = p256PublicJwk(leaf.certPem);
-  return { certPem: leaf.certPem, keyPem: leaf.keyPem, publicJwk, kid: jwkThumbprint(publicJwk) };
+  return { certPem: leaf.certPem, keyPem: leaf.keyPem, publicJwk, kid: kidOfCertificate(leaf.certPem) };
 }

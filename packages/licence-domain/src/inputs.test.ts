@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { LicenceError } from './errors';
 import { buildLicenceId } from './identifiers';
-import { sha256b64url } from './encoding';
+import { sha256, sha256b64url } from './encoding';
 import { MAX_ARGUMENT_BYTES, MAX_BATCH_SIZE, MAX_PAGE_SIZE } from './model';
 import type { IssueRequest } from './model';
 import {
@@ -31,7 +31,9 @@ import {
 const USCC = '11440000MB2C93756J';
 const OTHER_USCC = '91350100M000100Y43';
 const ID = buildLicenceId({ typeCode: 'DL01', issuerUscc: USCC, serial: '2026000001', version: 1 });
-const KID = sha256b64url('kid');
+/** A well-formed key id: 16 bytes, base64url (what kidOfPublicKey produces). */
+const KID = sha256('kid').subarray(0, 16).toString('base64url');
+const DIGEST = sha256b64url('digest');
 const PEM =
   '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ29tcGxldGVseUZha2U=\n-----END CERTIFICATE-----\n';
 
@@ -117,28 +119,30 @@ describe('parseIssueRequest', () => {
     ['a short USCC', { issuerUscc: '1144' }, 'INVALID_USCC'],
     ['a lower-case type code', { typeCode: 'dl01' }, 'SCHEMA_VIOLATION'],
     ['a short kid', { kid: 'abc' }, 'SCHEMA_VIOLATION'],
+    ['a full 43-character thumbprint as kid', { kid: sha256b64url('kid') }, 'SCHEMA_VIOLATION'],
+    ['a non-canonical spelling of a kid', { kid: `${KID.slice(0, 21)}B` }, 'SCHEMA_VIOLATION'],
     ['a DER-length signature', { signature: 'A'.repeat(96) }, 'SCHEMA_VIOLATION'],
     ['an impossible date', { validFrom: '2026-02-30' }, 'SCHEMA_VIOLATION'],
     ['a date with time', { validFrom: '2026-02-01T00:00:00Z' }, 'SCHEMA_VIOLATION'],
     ['validUntil before validFrom', { validUntil: '2025-12-31' }, 'SCHEMA_VIOLATION'],
     [
       'another commitment algorithm',
-      { commitment: { alg: 'md5', digests: { a: KID }, root: KID } },
+      { commitment: { alg: 'md5', digests: { a: DIGEST }, root: DIGEST } },
       'SCHEMA_VIOLATION',
     ],
     [
       'an empty commitment',
-      { commitment: { alg: 'sha256-salted-v1', digests: {}, root: KID } },
+      { commitment: { alg: 'sha256-salted-v1', digests: {}, root: DIGEST } },
       'SCHEMA_VIOLATION',
     ],
     [
       'a malformed digest',
-      { commitment: { alg: 'sha256-salted-v1', digests: { a: 'x' }, root: KID } },
+      { commitment: { alg: 'sha256-salted-v1', digests: { a: 'x' }, root: DIGEST } },
       'SCHEMA_VIOLATION',
     ],
     [
       'an extra commitment member',
-      { commitment: { alg: 'sha256-salted-v1', digests: { a: KID }, root: KID, salt: 'x' } },
+      { commitment: { alg: 'sha256-salted-v1', digests: { a: DIGEST }, root: DIGEST, salt: 'x' } },
       'SCHEMA_VIOLATION',
     ],
   ])('refuses %s', (_what, overrides, code) => {
@@ -169,7 +173,7 @@ describe('parseIssueRequest', () => {
             id,
             typeCode,
             issuerUscc: OTHER_USCC,
-            commitment: { alg: 'sha256-salted-v1', digests, root: KID },
+            commitment: { alg: 'sha256-salted-v1', digests, root: DIGEST },
           });
           expect(parseIssueRequest(json(body))).toEqual(body);
         },
@@ -406,6 +410,8 @@ describe('plain arguments', () => {
 
   it('reports format errors in plain arguments as INVALID_ARGUMENT', () => {
     expect(codeOf(() => parseKidArg('short'))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => parseKidArg(sha256b64url('kid')))).toBe('INVALID_ARGUMENT');
+    expect(parseKidArg(KID)).toBe(KID);
     expect(codeOf(() => parseMspIdArg('has space'))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => parseIsoTimeArg('yesterday'))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => parseUsccArg('91350100M000100Y44'))).toBe('INVALID_USCC');

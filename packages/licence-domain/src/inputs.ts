@@ -8,6 +8,7 @@ import { parseJsonStrict } from './canonical-json';
 import { validateUscc } from './uscc';
 import { validateProvinceCode } from './province-code';
 import { parseLicenceId } from './identifiers';
+import { KID_PATTERN } from './signature';
 import { isStatusAction } from './status';
 import type { StatusAction } from './status';
 import { MAX_ARGUMENT_BYTES, MAX_BATCH_SIZE, MAX_PAGE_SIZE } from './model';
@@ -209,7 +210,7 @@ function typeCode(value: unknown, path: string): string {
 }
 
 function kid(value: unknown, path: string): string {
-  return str(value, path, B64URL_SHA256, 43);
+  return str(value, path, KID_PATTERN, 22);
 }
 
 function pem(value: unknown, path: string): string {
@@ -565,7 +566,7 @@ export function parseTypeCodeArg(value: string): string {
   return plain(() => typeCode(value, 'typeCode'));
 }
 
-/** A key id argument (base64url SHA-256 thumbprint). */
+/** A key id argument (22 base64url characters, see KID_BYTES). */
 export function parseKidArg(value: string): string {
   return plain(() => kid(value, 'kid'));
 }

@@ -127,7 +127,7 @@ export type KeyStatus = 'active' | 'retired' | 'compromised';
 /** An agency's ES256 signing key, certified by its province's signing CA. */
 export interface SigningKey {
   readonly docType: 'signingKey';
-  /** Key id: base64url SHA-256 thumbprint (RFC 7638) of the public JWK. */
+  /** Key id: the first 16 bytes (KID_BYTES) of the public JWK's RFC 7638 thumbprint, base64url (22 characters). */
   readonly kid: string;
   readonly agencyUscc: string;
   readonly provinceMsp: string;

@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { LicenceError } from './errors';
 import type { IssuanceStatement } from './model';
 import {
+  KID_BYTES,
+  KID_PATTERN,
   checkCertificateChain,
   jwkThumbprint,
   kidOfCertificate,
@@ -35,7 +37,12 @@ type PemName =
   | 'leafOfLateCa';
 interface Fixtures {
   validity: { leaf: { notBefore: string; notAfter: string } };
-  thumbprints: { name: string; jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string }; kid: string }[];
+  thumbprints: {
+    name: string;
+    jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+    thumbprint: string;
+  }[];
+  leafThumbprint: string;
   leafKid: string;
   pem: Record<PemName, string>;
   privateKeys: { leaf: string; other: string };
@@ -240,19 +247,45 @@ describe('signStatement / verifyStatement', () => {
 
 describe('key ids', () => {
   it.each(fx.thumbprints.map((t) => [t.name, t]))('RFC 7638 thumbprint of %s', (_name, t) => {
-    expect(jwkThumbprint(t.jwk)).toBe(t.kid);
+    expect(jwkThumbprint(t.jwk)).toBe(t.thumbprint);
   });
 
   it('ignores JWK members RFC 7638 does not hash', () => {
     const t = fx.thumbprints[0]!;
-    expect(jwkThumbprint({ ...t.jwk, kid: '1', use: 'enc' } as typeof t.jwk)).toBe(t.kid);
+    expect(jwkThumbprint({ ...t.jwk, kid: '1', use: 'enc' } as typeof t.jwk)).toBe(t.thumbprint);
   });
 
-  it('gives the certificate key the id computed independently (jose)', () => {
+  it('gives the certificate key the id computed independently (jose thumbprint, truncated)', () => {
     expect(kidOfCertificate(fx.pem.leaf)).toBe(fx.leafKid);
     expect(kidOfPublicKey(fx.privateKeys.leaf)).toBe(fx.leafKid);
     expect(kidOfPublicKey(createPrivateKey(fx.privateKeys.leaf))).toBe(fx.leafKid);
-    expect(jwkThumbprint(p256PublicJwk(fx.pem.leaf))).toBe(fx.leafKid);
+    expect(jwkThumbprint(p256PublicJwk(fx.pem.leaf))).toBe(fx.leafThumbprint);
+  });
+
+  it('makes every kid 22 characters matching KID_PATTERN, one spelling per key', () => {
+    expect(KID_BYTES).toBe(16);
+    for (const kid of [
+      fx.leafKid,
+      kidOfPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey),
+    ]) {
+      expect(kid).toHaveLength(22);
+      expect(KID_PATTERN.test(kid)).toBe(true);
+      expect(Buffer.from(kid, 'base64url')).toHaveLength(KID_BYTES);
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: KID_BYTES, maxLength: KID_BYTES }), (bytes) => {
+        const kid = Buffer.from(bytes).toString('base64url');
+        expect(KID_PATTERN.test(kid)).toBe(true);
+        // Of the 64 possible last characters, exactly the canonical spellings (re-encoding gives them back) match.
+        for (const last of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
+          const candidate = kid.slice(0, 21) + last;
+          const canonical = Buffer.from(candidate, 'base64url').toString('base64url') === candidate;
+          expect(KID_PATTERN.test(candidate)).toBe(canonical);
+        }
+      }),
+      { numRuns: 50 },
+    );
+    expect(KID_PATTERN.test(fx.leafThumbprint)).toBe(false);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 /**
- * ES256 signatures over canonical issuance statements (IEEE P1363 r||s, 64 bytes), RFC 7638 key
- * ids, and the certificate checks the chaincode applies to agency signing keys. Deterministic:
- * every time is passed in, nothing reads the clock.
+ * ES256 signatures over canonical issuance statements (IEEE P1363 r||s, 64 bytes), key ids cut from
+ * RFC 7638 thumbprints, and the certificate checks the chaincode applies to agency signing keys.
+ * Deterministic: every time is passed in, nothing reads the clock.
  */
 import { KeyObject, X509Certificate, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { canonicalBytes, canonicalize } from './canonical-json';
@@ -52,7 +52,23 @@ export function verifyStatement(
   }
 }
 
-/** RFC 7638 thumbprint (base64url SHA-256) of a P-256 public JWK: the project's key id (kid). */
+/**
+ * Bytes of the RFC 7638 thumbprint kept in a key id (kid): 16 bytes, 22 base64url characters.
+ * Why not all 32: the kid travels in the header of every presentation token, and the 21 characters
+ * saved there (28 once the header is base64url-encoded) help keep the token's QR code small enough
+ * for phones to scan. 128 bits still make an accidental clash negligible and a chosen one (a key
+ * whose kid equals a registered kid) cost ~2^128 work; and should two keys ever share a kid, the
+ * chaincode refuses the second registration with ALREADY_EXISTS, so a kid names one key for good.
+ */
+export const KID_BYTES = 16;
+
+/**
+ * What a kid looks like: KID_BYTES in canonical base64url, so the last of the 22 characters carries
+ * four zero bits (one of A, Q, g, w) and each key has exactly one spelling of its kid.
+ */
+export const KID_PATTERN = /^[A-Za-z0-9_-]{21}[AQgw]$/;
+
+/** The full RFC 7638 thumbprint (base64url SHA-256, 43 characters) of a P-256 public JWK. */
 export function jwkThumbprint(jwk: P256PublicJwk): string {
   if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256') {
     fail('INVALID_ARGUMENT', 'only EC P-256 JWKs have a key id here');
@@ -80,9 +96,13 @@ export function p256PublicJwk(key: KeyObject | string): P256PublicJwk {
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 
-/** The key id of a P-256 public key (KeyObject or PEM of a key or certificate). */
+/**
+ * The key id of a P-256 public key (KeyObject or PEM of a key or certificate): the first KID_BYTES
+ * of its RFC 7638 thumbprint, base64url (22 characters).
+ */
 export function kidOfPublicKey(key: KeyObject | string): string {
-  return jwkThumbprint(p256PublicJwk(key));
+  const thumbprint = b64urlDecode(jwkThumbprint(p256PublicJwk(key)));
+  return thumbprint.subarray(0, KID_BYTES).toString('base64url');
 }
 
 /** The key id of the P-256 public key in a PEM certificate; INVALID_ARGUMENT for anything else. */
