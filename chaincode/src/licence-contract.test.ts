@@ -1,5 +1,5 @@
 import { issueIdentity } from '@licence-ledger/crypto-config';
-import { EVENT, MAX_ARGUMENT_BYTES, MAX_PAGE_SIZE, TX } from '@licence-ledger/domain';
+import { EVENT, MAX_ARGUMENT_BYTES, MAX_PAGE_SIZE, TX, sha256b64url } from '@licence-ledger/domain';
 import type { HistoryEntry, LedgerEventPayload, LicenceRecord, Page } from '@licence-ledger/domain';
 import {
   BJ,
@@ -213,7 +213,7 @@ describe('IssueLicence', () => {
         'a commitment whose root does not match its digests',
         () => {
           const { request } = c.signedLicence(GD_DRIVING, { serial: nextSerial() });
-          const commitment = { ...request.commitment, root: c.agency(GD_DRIVING).key.kid };
+          const commitment = { ...request.commitment, root: sha256b64url('not the root') };
           return {
             id: request.id,
             run: () => c.submit(c.issuer(GD_DRIVING), TX.IssueLicence, [{ ...request, commitment }]),
