@@ -1,0 +1,174 @@
+/**
+ * The three-province demo: one embedded ledger shared by the Guangdong, Zhejiang and Beijing
+ * gateways in this process, each with its own identities, keys and embedded Postgres, listening on
+ * 127.0.0.1. Writes ready-made bearer tokens to <data>/demo/tokens.json and prints what to try next.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, relative } from 'node:path';
+import { closeServer, listen } from '../main';
+import { DEMO_PROVINCES } from './catalogue';
+import { startCluster } from './cluster';
+import type { Cluster } from './cluster';
+import { defaultPkiConfigPath } from './material';
+import { holderRefOf } from '../services/holder-ref';
+import type { LogLevel } from '../config';
+
+/** A sample holder for the demo (a made-up citizen ID with a valid check character). */
+export const DEMO_HOLDER_ID = '44010619900307108X';
+/** Lifetime of the ready-made tokens. */
+export const DEMO_TOKEN_TTL_SECONDS = 12 * 3600;
+
+/** Options of the demo. */
+export interface DemoOptions {
+  readonly repoRoot: string;
+  /** How to invoke the CLI in the printed next steps (e.g. `licence-ledger --data-dir x`). */
+  readonly cli: string;
+  readonly dataDir: string;
+  readonly host: string;
+  /** Ports for Guangdong, Zhejiang and Beijing. */
+  readonly ports: readonly [number, number, number];
+  readonly logLevel: LogLevel;
+  /** Where progress lines go. */
+  readonly out: (line: string) => void;
+}
+
+/** What tokens.json holds. */
+export interface DemoTokens {
+  readonly gateways: Record<string, string>;
+  readonly tokens: Record<
+    string,
+    { readonly province: string; readonly role: string; readonly token: string }
+  >;
+  readonly holderId: string;
+  readonly expiresAt: string;
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  readonly cluster: Cluster;
+  readonly urls: Record<string, string>;
+  readonly tokensFile: string;
+  stop(): Promise<void>;
+}
+
+const SHORT: Record<string, string> = { GuangdongMSP: 'gd', ZhejiangMSP: 'zj', BeijingMSP: 'bj' };
+
+/** Mints the ready-made tokens of every hosted province. */
+async function mintDemoTokens(cluster: Cluster, urls: Record<string, string>): Promise<DemoTokens> {
+  const tokens: Record<string, { province: string; role: string; token: string }> = {};
+  for (const p of DEMO_PROVINCES) {
+    const hosted = cluster.provinces.get(p.mspId);
+    if (hosted === undefined) continue;
+    const short = SHORT[p.mspId] ?? p.key;
+    const mint = async (name: string, role: 'admin' | 'issuer' | 'verifier' | 'holder', extra: object) => {
+      tokens[`${short}-${name}`] = {
+        province: p.mspId,
+        role,
+        token: await hosted.idp.mint({
+          sub: `demo-${short}-${name}`,
+          role,
+          province: p.mspId,
+          ttlSeconds: DEMO_TOKEN_TTL_SECONDS,
+          ...extra,
+        }),
+      };
+    };
+    await mint('admin', 'admin', {});
+    const [dmv, market] = p.agencies;
+    if (dmv !== undefined) await mint('issuer', 'issuer', { agency: dmv.uscc });
+    if (market !== undefined) await mint('market-issuer', 'issuer', { agency: market.uscc });
+    await mint('verifier', 'verifier', dmv === undefined ? {} : { agency: dmv.uscc });
+    const secret = hosted.runtime.services.ctx.holderSecret;
+    await mint('holder', 'holder', { holderRef: holderRefOf(secret, 'person', DEMO_HOLDER_ID) });
+  }
+  return {
+    gateways: urls,
+    tokens,
+    holderId: DEMO_HOLDER_ID,
+    expiresAt: new Date(Date.now() + DEMO_TOKEN_TTL_SECONDS * 1000).toISOString(),
+  };
+}
+
+/** Starts the demo and prints the URLs, where the tokens are, and the next commands. */
+export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
+  const started = Date.now();
+  const say = opts.out;
+  say('licence-ledger demo: three provinces on one embedded ledger (电子证照跨省互认演示)');
+  const cryptoDir = join(opts.dataDir, 'crypto');
+  const cluster = await startCluster({
+    dataDir: join(opts.dataDir, 'demo'),
+    cryptoDir,
+    pkiConfigPath: defaultPkiConfigPath(opts.repoRoot),
+    logLevel: opts.logLevel,
+    onProgress: (msg) => {
+      if (!msg.includes(': ')) say(`  … ${msg}`);
+    },
+  });
+  const servers: Server[] = [];
+  const urls: Record<string, string> = {};
+  try {
+    for (const [i, p] of DEMO_PROVINCES.entries()) {
+      const hosted = cluster.provinces.get(p.mspId);
+      const port = opts.ports[i];
+      if (hosted === undefined || port === undefined) continue;
+      servers.push(await listen(hosted.runtime.app, port, opts.host));
+      urls[p.mspId] = `http://${opts.host}:${port}`;
+    }
+  } catch (error) {
+    for (const s of servers) await closeServer(s);
+    await cluster.close();
+    throw error;
+  }
+  const tokens = await mintDemoTokens(cluster, urls);
+  const tokensDir = join(opts.dataDir, 'demo');
+  mkdirSync(tokensDir, { recursive: true });
+  const tokensFile = join(tokensDir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+
+  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  const cli = opts.cli;
+  say('');
+  say(
+    `ready in ${((Date.now() - started) / 1000).toFixed(1)} s${cluster.materialGenerated ? ' (crypto material generated)' : ''}`,
+  );
+  for (const p of DEMO_PROVINCES) {
+    const url = urls[p.mspId];
+    if (url !== undefined)
+      say(`  ${p.name.padEnd(4, '　')} ${p.mspId.padEnd(13)} ${url}   (API ${url}/api/v1/openapi.json)`);
+  }
+  say('');
+  say(
+    `bearer tokens (valid 12 h) for gd-/zj-/bj- admin, issuer, market-issuer, verifier, holder: ${rel(tokensFile)}`,
+  );
+  say(`sample holder ID: ${DEMO_HOLDER_ID}`);
+  say('');
+  say('try, in another terminal (each command prints what to run next):');
+  const rest = cli.match(/ --data-dir \S+$/)?.[0] ?? '';
+  const bin = rest === '' ? cli : cli.slice(0, -rest.length);
+  const c = (command: string): string => `${bin} ${command}${rest}`;
+  say(
+    `  ${c('issue')} --as gd-issuer --field name=张三 --field idNo=${DEMO_HOLDER_ID} --field class=C1 --field firstIssued=2012-05-04`,
+  );
+  say(`  ${c('present')} --as gd-holder --licence <licence id> --disclose name,class`);
+  say(`  ${c('verify')} --as zj-verifier --presentation <token> --purpose "交通违法处理 traffic check"`);
+  say(
+    `  ${c('revoke')} --as gd-issuer --licence <licence id> --reason-code DRUNK_DRIVING --reason-text "醉酒驾驶"`,
+  );
+  say(`  ${c('verify')} --as zj-verifier --presentation <new token> --purpose "复查 re-check"   # → REVOKED`);
+  say('');
+  say(
+    'Ctrl-C stops the demo; its ledger and databases stay under ' +
+      rel(opts.dataDir) +
+      ' for the next start.',
+  );
+  return {
+    cluster,
+    urls,
+    tokensFile,
+    async stop() {
+      for (const s of servers) await closeServer(s);
+      await cluster.close();
+    },
+  };
+}
