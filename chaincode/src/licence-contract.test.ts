@@ -1,4 +1,4 @@
-import { issueIdentity } from '@licence-ledger/crypto-config';
+import { issueAgencySigningKey, issueIdentity } from '@licence-ledger/crypto-config';
 import { EVENT, MAX_ARGUMENT_BYTES, MAX_PAGE_SIZE, TX, sha256b64url } from '@licence-ledger/domain';
 import type { HistoryEntry, LedgerEventPayload, LicenceRecord, Page } from '@licence-ledger/domain';
 import {
@@ -319,6 +319,33 @@ describe('signing key status', () => {
     );
     // Licences issued before stay on the ledger unchanged.
     expect((await c.read(first.request.id)).status).toBe('01');
+  });
+});
+
+describe('signing key validity period', () => {
+  it('refuses a key once its certificate has expired', async () => {
+    const shortLived = await issueAgencySigningKey(c.province(GD).ca, {
+      agencyUscc: GD_MARKET,
+      agencyName: '广州市市场监督管理局',
+      provinceCode: '440000',
+      notBefore: new Date(c.nextTime()),
+      validDays: 1,
+    });
+    await c.submit(c.admin(GD), TX.RegisterSigningKey, [
+      { agencyUscc: GD_MARKET, certificatePem: shortLived.certPem },
+    ]);
+    const sign = () =>
+      c.signedLicence(GD_MARKET, { serial: nextSerial(), kid: shortLived.kid, keyPem: shortLived.keyPem });
+    expect((await c.submit<LicenceRecord>(c.issuer(GD_MARKET), TX.IssueLicence, [sign().request])).kid).toBe(
+      shortLived.kid,
+    );
+    c.advance(2 * 86_400);
+    const late = sign().request;
+    await deniedWithoutChange(
+      late.id,
+      () => c.submit(c.issuer(GD_MARKET), TX.IssueLicence, [late]),
+      'KEY_NOT_ACTIVE',
+    );
   });
 });
 
