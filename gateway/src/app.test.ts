@@ -5,10 +5,19 @@ import { createAuthKit, PRINCIPALS } from './auth/test-kit';
 import { requireRole } from './auth/middleware';
 import { principalOf } from './http/context';
 import { compileValidator } from './http/validate';
-import { testApp } from './http/test-app';
+import { bodyOf, testApp } from './http/test-app';
 import type { MountedRouter } from './app';
 
 const kit = createAuthKit();
+
+interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, unknown>;
+  components: {
+    schemas: { Problem: { properties: { code: { enum: string[] } } } };
+    securitySchemes: { bearerAuth: { scheme: string } };
+  };
+}
 
 interface Note {
   title: string;
@@ -65,15 +74,17 @@ let ready = true;
 const app = testApp({
   verifier: kit.verifier,
   routers,
-  readiness: async () => {
-    if (!ready) throw new Error('database down');
-    return { ok: true, checks: { database: true, ledger: true } };
-  },
+  readiness: () =>
+    ready
+      ? Promise.resolve({ ok: true, checks: { database: true, ledger: true } })
+      : Promise.reject(new Error('database down')),
 });
 
 describe('authentication and roles over HTTP', () => {
   it('lets a valid token through and exposes the principal', async () => {
-    const res = await request(app).get('/api/v1/notes/me').set('Authorization', await kit.bearer(PRINCIPALS.gdIssuer));
+    const res = await request(app)
+      .get('/api/v1/notes/me')
+      .set('Authorization', await kit.bearer(PRINCIPALS.gdIssuer));
     expect(res.status).toBe(200);
     expect(res.body).toEqual(PRINCIPALS.gdIssuer);
   });
@@ -81,7 +92,7 @@ describe('authentication and roles over HTTP', () => {
   it('answers a missing token with 401 and a bare Bearer challenge', async () => {
     const res = await request(app).get('/api/v1/notes/me');
     expect(res.status).toBe(401);
-    expect(res.body.code).toBe('UNAUTHENTICATED');
+    expect(bodyOf(res).code).toBe('UNAUTHENTICATED');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="licence-ledger"');
   });
 
@@ -90,24 +101,31 @@ describe('authentication and roles over HTTP', () => {
     async (header) => {
       const res = await request(app).get('/api/v1/notes/me').set('Authorization', header);
       expect(res.status).toBe(401);
-      expect(res.body.code).toBe('UNAUTHENTICATED');
+      expect(bodyOf(res).code).toBe('UNAUTHENTICATED');
       expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
     },
   );
 
   it('answers a token from an untrusted issuer with 401', async () => {
     const other = createAuthKit();
-    const res = await request(app).get('/api/v1/notes/me').set('Authorization', await other.bearer(PRINCIPALS.gdAdmin));
+    const res = await request(app)
+      .get('/api/v1/notes/me')
+      .set('Authorization', await other.bearer(PRINCIPALS.gdAdmin));
     expect(res.status).toBe(401);
   });
 
   it('checks roles: 403 ACCESS_DENIED for a role not allowed', async () => {
     const verifier = await kit.bearer(PRINCIPALS.zjVerifier);
     const issuer = await kit.bearer(PRINCIPALS.gdIssuer);
-    const denied = await request(app).post('/api/v1/notes').set('Authorization', verifier).send({ title: 'x' });
+    const denied = await request(app)
+      .post('/api/v1/notes')
+      .set('Authorization', verifier)
+      .send({ title: 'x' });
     expect(denied.status).toBe(403);
-    expect(denied.body.code).toBe('ACCESS_DENIED');
-    expect((await request(app).get('/api/v1/notes/admin-only').set('Authorization', issuer)).status).toBe(403);
+    expect(bodyOf(denied).code).toBe('ACCESS_DENIED');
+    expect((await request(app).get('/api/v1/notes/admin-only').set('Authorization', issuer)).status).toBe(
+      403,
+    );
     const admin = await kit.bearer(PRINCIPALS.gdAdmin);
     expect((await request(app).get('/api/v1/notes/admin-only').set('Authorization', admin)).status).toBe(200);
   });
@@ -115,7 +133,7 @@ describe('authentication and roles over HTTP', () => {
   it('does not authenticate public routers', async () => {
     const res = await request(app).get('/api/v1/public/jwks.json');
     expect(res.status).toBe(200);
-    expect(res.body.keys[0].kid).toBe(kit.issuer.kid);
+    expect(bodyOf<{ keys: Array<{ kid: string }> }>(res).keys[0]?.kid).toBe(kit.issuer.kid);
   });
 });
 
@@ -135,8 +153,8 @@ describe('validation through the app', () => {
       .set('Authorization', await kit.bearer(PRINCIPALS.gdIssuer))
       .send({ title: 'x', isAdmin: true, __proto__x: 1, tags: ['way-too-long-tag'] });
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('SCHEMA_VIOLATION');
-    const paths = (res.body.errors as Array<{ path: string }>).map((e) => e.path).sort();
+    expect(bodyOf(res).code).toBe('SCHEMA_VIOLATION');
+    const paths = (bodyOf(res).errors ?? []).map((e) => e.path).sort();
     expect(paths).toEqual(['/__proto__x', '/isAdmin', '/tags/0']);
   });
 });
@@ -151,33 +169,44 @@ describe('infrastructure endpoints', () => {
   it('reports readiness 200 when ready and 503 when the probe fails', async () => {
     const ok = await request(app).get('/readyz');
     expect(ok.status).toBe(200);
-    expect(ok.body.checks).toEqual({ database: true, ledger: true });
+    expect(bodyOf<{ checks: unknown }>(ok).checks).toEqual({ database: true, ledger: true });
     ready = false;
     try {
       const down = await request(app).get('/readyz');
       expect(down.status).toBe(503);
-      expect(down.body.status).toBe('unavailable');
+      expect(bodyOf<{ status: string }>(down).status).toBe('unavailable');
     } finally {
       ready = true;
     }
   });
 
   it('reports 503 when a readiness check is false', async () => {
-    const a = testApp({ verifier: kit.verifier, routers: [], readiness: async () => ({ ok: false, checks: { ledger: false } }) });
+    const a = testApp({
+      verifier: kit.verifier,
+      routers: [],
+      readiness: () => Promise.resolve({ ok: false, checks: { ledger: false } }),
+    });
     const res = await request(a).get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ ledger: false });
+    expect(bodyOf<{ checks: unknown }>(res).checks).toEqual({ ledger: false });
   });
 
   it('serves an OpenAPI 3.1 document merging every router’s paths under its mount path', async () => {
     const res = await request(app).get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
-    expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/notes', '/api/v1/notes/me', '/api/v1/public/jwks.json', '/healthz', '/readyz']),
+    const doc = bodyOf<OpenApiDoc>(res);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/notes',
+        '/api/v1/notes/me',
+        '/api/v1/public/jwks.json',
+        '/healthz',
+        '/readyz',
+      ]),
     );
-    expect(res.body.components.schemas.Problem.properties.code.enum).toContain('SCHEMA_VIOLATION');
-    expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
+    expect(doc.components.schemas.Problem.properties.code.enum).toContain('SCHEMA_VIOLATION');
+    expect(doc.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
   });
 
   it('sets security headers and no x-powered-by; no-store on the API', async () => {
@@ -203,13 +232,20 @@ describe('no client input produces a 5xx', () => {
   it('random JSON bodies, with and without a valid token', async () => {
     const token = await kit.bearer(PRINCIPALS.gdIssuer);
     await fc.assert(
-      fc.asyncProperty(fc.json({ maxDepth: 4 }), fc.constantFrom(...paths), fc.boolean(), async (body, path, auth) => {
-        let req = request(app).post(path).set('Content-Type', 'application/json');
-        if (auth) req = req.set('Authorization', token);
-        const res = await req.send(body);
-        expect(res.status).toBeLessThan(500);
-        expect(res.status === 201 || res.headers['content-type']?.startsWith('application/problem+json')).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.json({ maxDepth: 4 }),
+        fc.constantFrom(...paths),
+        fc.boolean(),
+        async (body, path, auth) => {
+          let req = request(app).post(path).set('Content-Type', 'application/json');
+          if (auth) req = req.set('Authorization', token);
+          const res = await req.send(body);
+          expect(res.status).toBeLessThan(500);
+          expect(
+            res.status === 201 || res.headers['content-type']?.startsWith('application/problem+json'),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -219,12 +255,20 @@ describe('no client input produces a 5xx', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ maxLength: 300 }),
-        fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x+json', ''),
+        fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-16',
+          'text/plain',
+          'application/x+json',
+          '',
+        ),
         fc.constantFrom(...paths),
         async (bytes, type, path) => {
           let req = request(app).post(path).set('Authorization', token);
           if (type !== '') req = req.set('Content-Type', type);
-          const res = await req.serialize((b: unknown) => b as string).send(Buffer.from(bytes) as unknown as string);
+          const res = await req
+            .serialize((b: unknown) => b as string)
+            .send(Buffer.from(bytes) as unknown as string);
           expect(res.status).toBeLessThan(500);
         },
       ),
@@ -239,7 +283,10 @@ describe('no client input produces a 5xx', () => {
         fc.string({ maxLength: 80 }),
         async (authz, rid) => {
           const safe = (s: string) => s.replace(/[^\x20-\x7e]/g, '');
-          const res = await request(app).get('/api/v1/notes/me').set('Authorization', safe(authz)).set('X-Request-Id', safe(rid));
+          const res = await request(app)
+            .get('/api/v1/notes/me')
+            .set('Authorization', safe(authz))
+            .set('X-Request-Id', safe(rid));
           expect(res.status).toBe(401);
         },
       ),

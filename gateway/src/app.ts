@@ -82,7 +82,9 @@ export function createApp(deps: AppDeps): Express {
       readiness = { ok: false, checks: {} };
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.status(readiness.ok ? 200 : 503).json({ status: readiness.ok ? 'ready' : 'unavailable', checks: readiness.checks });
+    res
+      .status(readiness.ok ? 200 : 503)
+      .json({ status: readiness.ok ? 'ready' : 'unavailable', checks: readiness.checks });
   });
 
   const document: OpenApiObject = buildOpenApi(

@@ -8,7 +8,8 @@ import { ERROR_CODES } from '@licence-ledger/domain';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './http/pagination';
 
 /** A JSON value as found in an OpenAPI document. */
-export type OpenApiValue = string | number | boolean | null | OpenApiValue[] | { [key: string]: OpenApiValue };
+export type OpenApiValue =
+  string | number | boolean | null | OpenApiValue[] | { [key: string]: OpenApiValue };
 /** An OpenAPI object (path item, operation, schema …). */
 export type OpenApiObject = { [key: string]: OpenApiValue };
 
@@ -120,7 +121,10 @@ export const INFRA_PART: OpenApiPart = {
         summary: 'Readiness: the database and the ledger answer',
         security: [],
         tags: ['health'],
-        responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready; checks say which part' } },
+        responses: {
+          '200': { description: 'Ready' },
+          '503': { description: 'Not ready; checks say which part' },
+        },
       },
     },
     '/api/v1/openapi.json': {
@@ -162,7 +166,11 @@ export function buildOpenApi(parts: readonly OpenApiPart[], info: OpenApiInfo): 
   for (const key of Object.keys(paths).sort()) sorted[key] = paths[key] ?? {};
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description ? { description: info.description } : {}),
+    },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     tags: [...tags.values()].map((t) => ({ ...t })),

@@ -11,9 +11,14 @@ export const MIN_HOLDER_SECRET_BYTES = 32;
 /** HMAC-SHA256 (base64url) of the validated, normalised citizen ID under the province's secret. */
 export function holderRef(secret: Buffer, citizenId: string): string {
   if (!Buffer.isBuffer(secret) || secret.length < MIN_HOLDER_SECRET_BYTES) {
-    throw new LicenceError('INVALID_ARGUMENT', `the holder secret must be at least ${MIN_HOLDER_SECRET_BYTES} bytes`);
+    throw new LicenceError(
+      'INVALID_ARGUMENT',
+      `the holder secret must be at least ${MIN_HOLDER_SECRET_BYTES} bytes`,
+    );
   }
   // The check character may be typed as a lower-case x; the normalised form is what gets hashed.
-  const normalised = validateCitizenId(typeof citizenId === 'string' ? citizenId.trim().toUpperCase() : citizenId);
+  const normalised = validateCitizenId(
+    typeof citizenId === 'string' ? citizenId.trim().toUpperCase() : citizenId,
+  );
   return createHmac('sha256', secret).update(normalised, 'utf8').digest('base64url');
 }

@@ -56,7 +56,9 @@ export function generateIssuerKey(): KeyObject {
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const privateKey =
     options.privateKey ??
-    (options.privateJwk !== undefined ? createPrivateKey({ key: options.privateJwk, format: 'jwk' }) : undefined);
+    (options.privateJwk !== undefined
+      ? createPrivateKey({ key: options.privateJwk, format: 'jwk' })
+      : undefined);
   if (privateKey === undefined) throw new TypeError('a token issuer needs privateKey or privateJwk');
   const publicKey = fromKeyObject(createPublicKey(privateKey));
   const now = options.now ?? (() => new Date());

@@ -12,7 +12,11 @@ export interface VerificationKey {
 
 /** Turns a P-256 public KeyObject into a VerificationKey; throws TypeError for anything else. */
 export function fromKeyObject(key: KeyObject, kid?: string): VerificationKey {
-  if (key.type !== 'public' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (
+    key.type !== 'public' ||
+    key.asymmetricKeyType !== 'ec' ||
+    key.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
     throw new TypeError('access-token keys must be P-256 (ES256) public keys');
   }
   const exported = key.export({ format: 'jwk' });
@@ -24,13 +28,21 @@ export function fromKeyObject(key: KeyObject, kid?: string): VerificationKey {
 export function fromJwk(jwk: Record<string, unknown>): VerificationKey {
   if (jwk.d !== undefined) throw new TypeError('a private key was configured where a public key belongs');
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new TypeError('access-token keys must be EC P-256');
-  if (jwk.alg !== undefined && jwk.alg !== 'ES256') throw new TypeError('access-token keys must be for ES256');
-  if (jwk.use !== undefined && jwk.use !== 'sig') throw new TypeError('access-token keys must be signing keys');
-  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 128)) {
+  if (jwk.alg !== undefined && jwk.alg !== 'ES256')
+    throw new TypeError('access-token keys must be for ES256');
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    throw new TypeError('access-token keys must be signing keys');
+  if (
+    jwk.kid !== undefined &&
+    (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 128)
+  ) {
     throw new TypeError('a kid must be a string of 1-128 characters');
   }
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } as JsonWebKey, format: 'jwk' });
-  return fromKeyObject(key, jwk.kid as string | undefined);
+  const key = createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } as JsonWebKey,
+    format: 'jwk',
+  });
+  return fromKeyObject(key, jwk.kid);
 }
 
 /** Parses a PEM SubjectPublicKeyInfo (or certificate) P-256 key. */

@@ -45,7 +45,8 @@ export function checkPrincipal(
     throw new LicenceError(code, message, { reason: 'claims', claim });
   };
   const { sub, role, province, agency, holderRef } = input;
-  if (typeof sub !== 'string' || !SUB_PATTERN.test(sub)) return bad('sub', 'sub must be 1-128 printable characters');
+  if (typeof sub !== 'string' || !SUB_PATTERN.test(sub))
+    return bad('sub', 'sub must be 1-128 printable characters');
   if (!isPrincipalRole(role)) return bad('role', `role must be one of ${PRINCIPAL_ROLES.join(', ')}`);
   if (typeof province !== 'string' || !MSP_ID_PATTERN.test(province)) {
     return bad('province', 'province must be an MSP ID');
@@ -61,6 +62,6 @@ export function checkPrincipal(
     role,
     province,
     ...(agency === undefined ? {} : { agency: agency as string }),
-    ...(holderRef === undefined ? {} : { holderRef: holderRef as string }),
+    ...(holderRef === undefined ? {} : { holderRef }),
   };
 }

@@ -45,7 +45,12 @@ export function createAuthKit(options: { now?: () => Date; clockToleranceSeconds
 export const PRINCIPALS = {
   gdIssuer: { sub: 'gd-dmv-clerk-1', role: 'issuer', province: 'GuangdongMSP', agency: '11440000MB2C93756J' },
   gdAdmin: { sub: 'gd-admin-1', role: 'admin', province: 'GuangdongMSP' },
-  zjVerifier: { sub: 'zj-verifier-1', role: 'verifier', province: 'ZhejiangMSP', agency: '11330000MB1F22343T' },
+  zjVerifier: {
+    sub: 'zj-verifier-1',
+    role: 'verifier',
+    province: 'ZhejiangMSP',
+    agency: '11330000MB1F22343T',
+  },
   holder: {
     sub: 'holder-account-1',
     role: 'holder',

@@ -92,7 +92,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw rejected('issuer', 'the access token is from an issuer this gateway does not trust');
       }
       const key = header.kid === undefined ? keys.only : keys.byKid.get(header.kid);
-      if (key === undefined) throw rejected('unknown_key', 'the access token names a key the issuer does not have');
+      if (key === undefined)
+        throw rejected('unknown_key', 'the access token names a key the issuer does not have');
 
       let verified: JWTPayload;
       try {
@@ -111,7 +112,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw fromJoseError(err);
       }
       const { iat, exp, jti } = verified as { iat: number; exp: number; jti: unknown };
-      if (exp - iat > MAX_TOKEN_AGE_SECONDS) throw rejected('lifetime', 'the access token lives longer than 12 hours');
+      if (exp - iat > MAX_TOKEN_AGE_SECONDS)
+        throw rejected('lifetime', 'the access token lives longer than 12 hours');
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) {
         throw rejected('claims', 'jti must be a non-empty string');
       }
@@ -141,7 +143,10 @@ function readHeader(token: string): ProtectedHeaderParameters {
   for (const name of FORBIDDEN_HEADERS) {
     if (name in header) throw rejected('header', `the access token header may not carry ${name}`);
   }
-  if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128)) {
+  if (
+    header.kid !== undefined &&
+    (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128)
+  ) {
     throw rejected('unknown_key', 'the access token kid is not a key id');
   }
   return header;

@@ -34,9 +34,12 @@ export function encodeCursor(position: CursorPosition): string {
 /** Decodes a cursor made by {@link encodeCursor}; INVALID_ARGUMENT for anything else. */
 export function decodeCursor(cursor: string): CursorPosition {
   const bad = (): never => {
-    throw new LicenceError('INVALID_ARGUMENT', 'the cursor is not one this API returned', { parameter: 'cursor' });
+    throw new LicenceError('INVALID_ARGUMENT', 'the cursor is not one this API returned', {
+      parameter: 'cursor',
+    });
   };
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return bad();
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+    return bad();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -47,7 +50,9 @@ export function decodeCursor(cursor: string): CursorPosition {
     !Array.isArray(value) ||
     value.length === 0 ||
     value.length > 8 ||
-    !value.every((v) => (typeof v === 'string' && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v)))
+    !value.every(
+      (v) => (typeof v === 'string' && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v)),
+    )
   ) {
     return bad();
   }
@@ -59,7 +64,12 @@ export function parsePageQuery(query: Record<string, unknown>): PageRequest {
   const { limit, cursor } = query;
   let n = DEFAULT_LIMIT;
   if (limit !== undefined) {
-    if (typeof limit !== 'string' || !/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
+    if (
+      typeof limit !== 'string' ||
+      !/^\d{1,3}$/.test(limit) ||
+      Number(limit) < 1 ||
+      Number(limit) > MAX_LIMIT
+    ) {
       throw new LicenceError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_LIMIT}`, {
         parameter: 'limit',
       });
@@ -85,5 +95,7 @@ export function toPage<R, T>(
   const shown = rows.slice(0, limit);
   const last = shown[shown.length - 1];
   const items = shown.map(present);
-  return rows.length > limit && last !== undefined ? { items, nextCursor: encodeCursor(positionOf(last)) } : { items };
+  return rows.length > limit && last !== undefined
+    ? { items, nextCursor: encodeCursor(positionOf(last)) }
+    : { items };
 }

@@ -4,14 +4,16 @@ import { ERROR_CODES, LicenceError } from '@licence-ledger/domain';
 import type { ErrorCode } from '@licence-ledger/domain';
 import { createAuthKit } from '../auth/test-kit';
 import { HTTP_STATUS, UNSUPPORTED_MEDIA_TYPE, problemType, statusFor } from './problem';
-import { testApp } from './test-app';
+import { bodyOf, testApp } from './test-app';
 
 const kit = createAuthKit();
 
 function throwingRouter(): express.Router {
   const router = express.Router();
   router.get('/code/:code', (req) => {
-    throw new LicenceError(req.params.code as ErrorCode, `failure ${req.params.code}`, { retryAfterSeconds: 7 });
+    throw new LicenceError(req.params.code as ErrorCode, `failure ${req.params.code}`, {
+      retryAfterSeconds: 7,
+    });
   });
   router.get('/boom', () => {
     throw new Error('secret database password is hunter2');
@@ -50,14 +52,14 @@ describe('problem+json error mapping', () => {
     expect(res.status).toBe(HTTP_STATUS[code]);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code, status: HTTP_STATUS[code], type: problemType(code) });
-    expect(typeof res.body.title).toBe('string');
-    expect(res.body.instance).toMatch(/^urn:licence-ledger:request:/);
+    expect(typeof bodyOf(res).title).toBe('string');
+    expect(bodyOf(res).instance).toMatch(/^urn:licence-ledger:request:/);
   });
 
   it('hides the message of internal and ledger-unavailable errors', async () => {
     for (const code of ['INTERNAL', 'LEDGER_UNAVAILABLE'] as const) {
       const res = await request(app).get(`/t/code/${code}`);
-      expect(res.body.detail).not.toContain(`failure ${code}`);
+      expect(bodyOf(res).detail).not.toContain(`failure ${code}`);
     }
   });
 
@@ -77,7 +79,7 @@ describe('problem+json error mapping', () => {
     async (path) => {
       const res = await request(app).get(path);
       expect(res.status).toBe(500);
-      expect(res.body.code).toBe('INTERNAL');
+      expect(bodyOf(res).code).toBe('INTERNAL');
       expect(JSON.stringify(res.body)).not.toMatch(/hunter2|internal detail|bare string/);
     },
   );
@@ -85,14 +87,14 @@ describe('problem+json error mapping', () => {
   it('answers unknown routes with a 404 problem', async () => {
     const res = await request(app).get('/no/such/route');
     expect(res.status).toBe(404);
-    expect(res.body.code).toBe('NOT_FOUND');
+    expect(bodyOf(res).code).toBe('NOT_FOUND');
   });
 
   it('answers a malformed path escape with a 4xx problem', async () => {
     const res = await request(app).get('/t/code/%E0%A4%A');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect(res.body.code).toBeDefined();
+    expect(bodyOf(res).code).toBeDefined();
   });
 });
 
@@ -116,26 +118,26 @@ describe('request bodies', () => {
   it('rejects malformed JSON with 400 MALFORMED_JSON', async () => {
     const res = await post().set('Content-Type', 'application/json').send('{"a":');
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('MALFORMED_JSON');
+    expect(bodyOf(res).code).toBe('MALFORMED_JSON');
   });
 
   it('rejects a top-level JSON scalar with 400 MALFORMED_JSON', async () => {
     const res = await post().set('Content-Type', 'application/json').send('"just a string"');
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('MALFORMED_JSON');
+    expect(bodyOf(res).code).toBe('MALFORMED_JSON');
   });
 
   it('rejects an oversized body with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await post().send({ a: 'x'.repeat(2000) });
     expect(res.status).toBe(413);
-    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(bodyOf(res).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('rejects invalid UTF-8 with 400 MALFORMED_JSON instead of replacing bytes', async () => {
     const bytes = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     const res = await sendRaw(post(), 'application/json', bytes);
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('MALFORMED_JSON');
+    expect(bodyOf(res).code).toBe('MALFORMED_JSON');
   });
 
   it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/xml']])(
@@ -143,7 +145,7 @@ describe('request bodies', () => {
     async (type) => {
       const res = await post().set('Content-Type', type).send('a=1');
       expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
-      expect(res.body.code).toBe('INVALID_ARGUMENT');
+      expect(bodyOf(res).code).toBe('INVALID_ARGUMENT');
     },
   );
 
@@ -158,7 +160,10 @@ describe('request bodies', () => {
   });
 
   it('rejects a compressed body with 415', async () => {
-    const res = await post().set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{}');
+    const res = await post()
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{}');
     expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
   });
 

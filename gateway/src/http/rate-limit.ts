@@ -73,7 +73,10 @@ export function principalKey(req: Request): string {
 }
 
 /** Middleware answering 429 RATE_LIMITED (with Retry-After) when the caller's bucket is empty. */
-export function rateLimit(limiter: RateLimiter, keyOf: (req: Request) => string = principalKey): RequestHandler {
+export function rateLimit(
+  limiter: RateLimiter,
+  keyOf: (req: Request) => string = principalKey,
+): RequestHandler {
   return (req, _res, next) => {
     const r = limiter.take(keyOf(req));
     if (r.ok) {
@@ -81,7 +84,9 @@ export function rateLimit(limiter: RateLimiter, keyOf: (req: Request) => string 
       return;
     }
     next(
-      new LicenceError('RATE_LIMITED', 'too many requests; slow down', { retryAfterSeconds: r.retryAfterSeconds }),
+      new LicenceError('RATE_LIMITED', 'too many requests; slow down', {
+        retryAfterSeconds: r.retryAfterSeconds,
+      }),
     );
   };
 }

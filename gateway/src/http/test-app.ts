@@ -7,6 +7,7 @@ import { createApp } from '../app';
 import type { MountedRouter, Readiness } from '../app';
 import { createLogger } from '../logging';
 import type { TokenVerifier } from '../auth/tokens';
+import type { Problem } from './problem';
 
 /** Builds an app with a silent logger and the given routers. */
 export function testApp(options: {
@@ -20,6 +21,11 @@ export function testApp(options: {
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     verifier: options.verifier,
     routers: options.routers,
-    readiness: options.readiness ?? (async () => ({ ok: true, checks: { database: true } })),
+    readiness: options.readiness ?? (() => Promise.resolve({ ok: true, checks: { database: true } })),
   });
+}
+
+/** A response body read as `T` (a problem by default); supertest types bodies as any. */
+export function bodyOf<T = Problem>(res: { body: unknown }): T {
+  return res.body as T;
 }

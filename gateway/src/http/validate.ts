@@ -64,7 +64,10 @@ function describe(e: ErrorObject): FieldError {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { path: child(e.instancePath, params.additionalProperty), message: 'is not an allowed property' };
+      return {
+        path: child(e.instancePath, params.additionalProperty),
+        message: 'is not an allowed property',
+      };
     case 'required':
       return { path: child(e.instancePath, params.missingProperty), message: 'is required' };
     default:

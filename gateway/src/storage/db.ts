@@ -8,7 +8,10 @@ import type { PoolClient, QueryResultRow } from 'pg';
 
 /** Anything repositories can run SQL on: the pool or a client inside a transaction. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
 /** Options for {@link createPool}. */

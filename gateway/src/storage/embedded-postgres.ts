@@ -74,7 +74,10 @@ function takeLock() {
 `;
 
 /** Starts PGlite with its data in `dataDir` (created if missing) on a free port of 127.0.0.1. */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+}): Promise<EmbeddedPostgres> {
   mkdirSync(options.dataDir, { recursive: true });
   const child = spawn(
     process.execPath,

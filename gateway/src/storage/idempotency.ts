@@ -10,7 +10,12 @@ import type { Queryable } from './db';
 export type Reservation =
   | { readonly outcome: 'reserved' }
   | { readonly outcome: 'in_progress'; readonly resourceId: string | null }
-  | { readonly outcome: 'completed'; readonly status: number; readonly body: unknown; readonly resourceId: string | null };
+  | {
+      readonly outcome: 'completed';
+      readonly status: number;
+      readonly body: unknown;
+      readonly resourceId: string | null;
+    };
 
 interface Row {
   request_hash: string;
@@ -51,7 +56,8 @@ export function idempotencyRepo(db: Queryable): IdempotencyRepo {
       );
       const row = rows[0];
       // Released between our insert and select: treat as a race the client can retry.
-      if (row === undefined) throw new LicenceError('CONFLICT', 'the idempotency key is being reused concurrently');
+      if (row === undefined)
+        throw new LicenceError('CONFLICT', 'the idempotency key is being reused concurrently');
       if (row.request_hash !== requestHash) {
         throw new LicenceError('CONFLICT', 'this Idempotency-Key was used for a different request', {
           reason: 'idempotency_mismatch',
@@ -82,10 +88,10 @@ export function idempotencyRepo(db: Queryable): IdempotencyRepo {
       if ((rowCount ?? 0) === 0) throw new LicenceError('NOT_FOUND', 'no such idempotency reservation');
     },
     async release(caller, key) {
-      await db.query(`DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND state = 'in_progress'`, [
-        caller,
-        key,
-      ]);
+      await db.query(
+        `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND state = 'in_progress'`,
+        [caller, key],
+      );
     },
     async purgeOlderThan(before) {
       const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before]);

@@ -103,7 +103,11 @@ export interface LicenceRepo {
   insert(licences: readonly NewLicence[]): Promise<void>;
   get(id: string): Promise<StoredLicence | undefined>;
   /** Moves licences to `state`, storing the ledger record when given; returns rows changed. */
-  setState(ids: readonly string[], state: LicenceState, records?: ReadonlyMap<string, LicenceRecord>): Promise<number>;
+  setState(
+    ids: readonly string[],
+    state: LicenceState,
+    records?: ReadonlyMap<string, LicenceRecord>,
+  ): Promise<number>;
   /** A holder's licences, newest first. */
   listByHolder(holderRef: string, page: KeysetPage): Promise<Paged<StoredLicence>>;
   /** An agency's licences, newest first, optionally filtered. */
@@ -114,7 +118,11 @@ export interface LicenceRepo {
 
 /** The licence repository over `db`. */
 export function licenceRepo(db: Queryable): LicenceRepo {
-  const list = async (where: string[], values: unknown[], page: KeysetPage): Promise<Paged<StoredLicence>> => {
+  const list = async (
+    where: string[],
+    values: unknown[],
+    page: KeysetPage,
+  ): Promise<Paged<StoredLicence>> => {
     const limit = pageSize(page.limit);
     const conds = [...where];
     const params = [...values];

@@ -47,7 +47,8 @@ export function loadMigrations(dir: string = migrationsDir()): Migration[] {
     });
   }
   out.forEach((mig, i) => {
-    if (mig.version !== i + 1) throw new Error(`migration versions must run 1, 2, 3…; found ${mig.version} at ${i + 1}`);
+    if (mig.version !== i + 1)
+      throw new Error(`migration versions must run 1, 2, 3…; found ${mig.version} at ${i + 1}`);
   });
   return out;
 }
@@ -81,7 +82,10 @@ export async function migrate(
       const seen = applied.get(m.version);
       if (seen !== undefined) {
         if (seen !== m.checksum) {
-          throw new LicenceError('INTERNAL', `migration ${m.version} (${m.name}) changed after it was applied`);
+          throw new LicenceError(
+            'INTERNAL',
+            `migration ${m.version} (${m.name}) changed after it was applied`,
+          );
         }
         continue;
       }

@@ -121,7 +121,9 @@ export function outboxRepo(db: Queryable): OutboxRepo {
     values: unknown[],
     same: (e: OutboxEntry) => boolean,
   ): Promise<OutboxEntry> => {
-    const from = (Object.keys(OUTBOX_TRANSITIONS) as OutboxState[]).filter((s) => OUTBOX_TRANSITIONS[s].includes(to));
+    const from = (Object.keys(OUTBOX_TRANSITIONS) as OutboxState[]).filter((s) =>
+      OUTBOX_TRANSITIONS[s].includes(to),
+    );
     const { rows } = await db.query<Row>(
       `UPDATE outbox SET state = $2, ${set}, updated_at = date_trunc('milliseconds', now())
        WHERE id = $1 AND state = ANY($3::text[]) RETURNING *`,
@@ -144,7 +146,14 @@ export function outboxRepo(db: Queryable): OutboxRepo {
         const { rows } = await db.query<Row>(
           `INSERT INTO outbox (id, kind, tx_name, args, agency, licence_ids, state)
            VALUES ($1, $2, $3, $4, $5, $6, 'intent') RETURNING *`,
-          [intent.id, intent.kind, intent.txName, JSON.stringify(intent.args), intent.agency, intent.licenceIds],
+          [
+            intent.id,
+            intent.kind,
+            intent.txName,
+            JSON.stringify(intent.args),
+            intent.agency,
+            intent.licenceIds,
+          ],
         );
         return toEntry(rows[0]!);
       } catch (err) {
@@ -156,7 +165,13 @@ export function outboxRepo(db: Queryable): OutboxRepo {
     },
     get,
     markPrepared(id, tx) {
-      return move(id, 'prepared', 'tx_id = $4, tx_bytes = $5', [tx.txId, tx.bytes], (e) => e.txId === tx.txId);
+      return move(
+        id,
+        'prepared',
+        'tx_id = $4, tx_bytes = $5',
+        [tx.txId, tx.bytes],
+        (e) => e.txId === tx.txId,
+      );
     },
     markSubmitted(id) {
       return move(id, 'submitted', 'attempts = attempts', [], () => true);

@@ -110,14 +110,17 @@ export function projectionRepo(db: Queryable): ProjectionRepo {
       return changed;
     },
     async get(licenceId) {
-      const { rows } = await db.query<Row>('SELECT * FROM status_projection WHERE licence_id = $1', [licenceId]);
+      const { rows } = await db.query<Row>('SELECT * FROM status_projection WHERE licence_id = $1', [
+        licenceId,
+      ]);
       return rows[0] === undefined ? undefined : toStatus(rows[0]);
     },
     async getMany(licenceIds) {
       if (licenceIds.length === 0) return [];
-      const { rows } = await db.query<Row>('SELECT * FROM status_projection WHERE licence_id = ANY($1::text[])', [
-        licenceIds,
-      ]);
+      const { rows } = await db.query<Row>(
+        'SELECT * FROM status_projection WHERE licence_id = ANY($1::text[])',
+        [licenceIds],
+      );
       return rows.map(toStatus);
     },
     async checkpoint(stream = DEFAULT_STREAM) {

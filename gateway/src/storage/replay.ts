@@ -16,10 +16,10 @@ export interface ReplayRepo {
 export function replayRepo(db: Queryable): ReplayRepo {
   return {
     async claimJti(jti, exp) {
-      const { rowCount } = await db.query('INSERT INTO replay (jti, exp) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING', [
-        jti,
-        exp,
-      ]);
+      const { rowCount } = await db.query(
+        'INSERT INTO replay (jti, exp) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING',
+        [jti, exp],
+      );
       return (rowCount ?? 0) === 1;
     },
     async purgeExpired(now = new Date()) {

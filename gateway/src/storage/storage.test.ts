@@ -71,7 +71,9 @@ describe.each(backends())('storage on %s', (_name, open) => {
   describe('migrations and transactions', () => {
     it('applies nothing the second time (idempotent)', async () => {
       expect(await migrate(db.store.pool, {})).toEqual([]);
-      const { rows } = await db.store.pool.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const { rows } = await db.store.pool.query<{ version: number }>(
+        'SELECT version FROM schema_migrations',
+      );
       expect(rows.map((r) => r.version)).toEqual(loadMigrations().map((m) => m.version));
     });
 
@@ -98,10 +100,10 @@ describe.each(backends())('storage on %s', (_name, open) => {
       const results = await Promise.allSettled(
         ids.map((n) =>
           withTransaction(db.store.pool, async (tx) => {
-            await tx.query(
-              `INSERT INTO licence_serials (agency, type_code, last) VALUES ($1, $2, 1)`,
-              [AGENCY, `T${n}`],
-            );
+            await tx.query(`INSERT INTO licence_serials (agency, type_code, last) VALUES ($1, $2, 1)`, [
+              AGENCY,
+              `T${n}`,
+            ]);
             if (n % 2 === 0) throw new Error('roll back the even ones');
           }),
         ),
@@ -132,7 +134,9 @@ describe.each(backends())('storage on %s', (_name, open) => {
     it('moves licences to issued with their ledger record', async () => {
       await db.store.licences.insert([licence(1), licence(2)]);
       const record = { docType: 'licence', id: licence(1).id, revision: 1 } as never;
-      expect(await db.store.licences.setState([licence(1).id], 'issued', new Map([[licence(1).id, record]]))).toBe(1);
+      expect(
+        await db.store.licences.setState([licence(1).id], 'issued', new Map([[licence(1).id, record]])),
+      ).toBe(1);
       expect((await db.store.licences.get(licence(1).id))?.state).toBe('issued');
       expect((await db.store.licences.get(licence(1).id))?.record).toEqual(record);
       expect((await db.store.licences.get(licence(2).id))?.state).toBe('pending');
@@ -181,7 +185,14 @@ describe.each(backends())('storage on %s', (_name, open) => {
   });
 
   describe('outbox state machine', () => {
-    const intent = { id: 'ob-1', kind: 'issue', txName: TX.IssueLicence, args: ['{"x":1}'], agency: AGENCY, licenceIds: ['L1'] };
+    const intent = {
+      id: 'ob-1',
+      kind: 'issue',
+      txName: TX.IssueLicence,
+      args: ['{"x":1}'],
+      agency: AGENCY,
+      licenceIds: ['L1'],
+    };
     const bytes = Buffer.from([1, 2, 3, 255]);
 
     it('walks intent → prepared → submitted → committed, repeating each step harmlessly', async () => {
@@ -189,7 +200,12 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect((await o.create(intent)).state).toBe('intent');
       expect(await code(o.create(intent))).toBe('ALREADY_EXISTS');
       const prepared = await o.markPrepared('ob-1', { txId: 'tx-1', bytes });
-      expect(prepared).toMatchObject({ state: 'prepared', txId: 'tx-1', args: ['{"x":1}'], licenceIds: ['L1'] });
+      expect(prepared).toMatchObject({
+        state: 'prepared',
+        txId: 'tx-1',
+        args: ['{"x":1}'],
+        licenceIds: ['L1'],
+      });
       expect(prepared.txBytes?.equals(bytes)).toBe(true);
       expect((await o.markPrepared('ob-1', { txId: 'tx-1', bytes })).state).toBe('prepared');
       expect(await code(o.markPrepared('ob-1', { txId: 'tx-other', bytes }))).toBe('CONFLICT');
@@ -219,10 +235,12 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(reset).toMatchObject({ state: 'intent', txId: null, txBytes: null, attempts: 1 });
       await o.markPrepared('ob-1', { txId: 'tx-2', bytes });
       expect((await o.listPending()).map((e) => e.id)).toEqual(['ob-1']);
-      expect(await o.markFailed('ob-1', { code: 'ENDORSEMENT_POLICY_FAILURE', message: 'no' })).toMatchObject({
-        state: 'failed',
-        errorCode: 'ENDORSEMENT_POLICY_FAILURE',
-      });
+      expect(await o.markFailed('ob-1', { code: 'ENDORSEMENT_POLICY_FAILURE', message: 'no' })).toMatchObject(
+        {
+          state: 'failed',
+          errorCode: 'ENDORSEMENT_POLICY_FAILURE',
+        },
+      );
       expect(await code(o.markPrepared('ob-1', { txId: 'tx-3', bytes }))).toBe('CONFLICT');
       expect(await o.listPending()).toEqual([]);
     });
@@ -239,7 +257,10 @@ describe.each(backends())('storage on %s', (_name, open) => {
       const k = db.store.idempotency;
       expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({ outcome: 'reserved' });
       await k.setResource('GuangdongMSP/clerk', 'key-1', 'ob-1');
-      expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({ outcome: 'in_progress', resourceId: 'ob-1' });
+      expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({
+        outcome: 'in_progress',
+        resourceId: 'ob-1',
+      });
       await k.complete('GuangdongMSP/clerk', 'key-1', 201, { id: 'L1' });
       expect(await k.reserve('GuangdongMSP/clerk', 'key-1', 'h1')).toEqual({
         outcome: 'completed',
@@ -282,12 +303,20 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(await p.apply([item('L1', 1), item('L1', 3, { status: '07', reasonCode: 'FRAUD' })])).toBe(2);
       expect(await p.apply([item('L1', 2, { status: '02' })])).toBe(0);
       expect(await p.apply([item('L1', 3, { status: '01' })])).toBe(0);
-      expect(await p.get('L1')).toMatchObject({ status: '07', revision: 3, reasonCode: 'FRAUD', blockNumber: 13 });
+      expect(await p.get('L1')).toMatchObject({
+        status: '07',
+        revision: 3,
+        reasonCode: 'FRAUD',
+        blockNumber: 13,
+      });
       expect((await p.getMany(['L1', 'L2'])).map((s) => s.licenceId)).toEqual(['L1']);
     });
 
     it('writes projection rows and the checkpoint together', async () => {
-      const changed = await db.store.applyLedgerEvents([item('L1', 1), item('L2', 1)], { blockNumber: 11, txId: 'tx-a' });
+      const changed = await db.store.applyLedgerEvents([item('L1', 1), item('L2', 1)], {
+        blockNumber: 11,
+        txId: 'tx-a',
+      });
       expect(changed).toBe(2);
       expect(await db.store.projection.checkpoint()).toEqual({ blockNumber: 11, txId: 'tx-a' });
     });
@@ -366,7 +395,10 @@ describe.each(backends())('storage on %s', (_name, open) => {
       const first = await db.store.verifications.listByLicences(['L1', 'L2'], { limit: 3 });
       expect(first.items.map((v) => v.jti)).toEqual(['j4', 'j3', 'j2']);
       expect(first.items[0]?.purpose).toBe('办理营业执照变更');
-      const second = await db.store.verifications.listByLicences(['L1', 'L2'], { limit: 3, after: first.next! });
+      const second = await db.store.verifications.listByLicences(['L1', 'L2'], {
+        limit: 3,
+        after: first.next!,
+      });
       expect(second.items.map((v) => v.jti)).toEqual(['j1', 'j0']);
       expect(second.next).toBeUndefined();
       expect((await db.store.verifications.listByLicences([], { limit: 3 })).items).toEqual([]);
@@ -404,17 +436,28 @@ describe.each(backends())('storage on %s', (_name, open) => {
       const w = db.store.webhooks;
       const s = await w.createSubscription(newSub(['L1']));
       const t0 = new Date('2026-11-21T09:00:00.000Z');
-      expect(await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 })).toBe(true);
-      expect(await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 })).toBe(false);
+      expect(
+        await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 }),
+      ).toBe(true);
+      expect(
+        await w.enqueue({ subscriptionId: s.id, eventKey: 'tx1:L1', payload: '{"a":1}', nextAt: t0 }),
+      ).toBe(false);
 
       const [job] = await w.claimDue({ now: t0, limit: 10, leaseMs: 30_000 });
       expect(job).toMatchObject({ url: 'https://bank.example/hooks', payload: '{"a":1}', attempts: 0 });
       // Leased: not due again until the lease lapses.
-      expect(await w.claimDue({ now: new Date(t0.getTime() + 29_000), limit: 10, leaseMs: 30_000 })).toEqual([]);
+      expect(await w.claimDue({ now: new Date(t0.getTime() + 29_000), limit: 10, leaseMs: 30_000 })).toEqual(
+        [],
+      );
 
       const policy = { baseMs: 1000, maxMs: 4000, maxAttempts: 4 };
       let d = await w.markAttemptFailed(job!.id, { status: 500, error: 'boom' }, t0, policy);
-      expect(d).toMatchObject({ state: 'pending', attempts: 1, nextAt: '2026-11-21T09:00:01.000Z', lastStatus: 500 });
+      expect(d).toMatchObject({
+        state: 'pending',
+        attempts: 1,
+        nextAt: '2026-11-21T09:00:01.000Z',
+        lastStatus: 500,
+      });
       d = await w.markAttemptFailed(job!.id, { status: null, error: 'timeout' }, t0, policy);
       expect(d).toMatchObject({ attempts: 2, nextAt: '2026-11-21T09:00:02.000Z' });
       d = await w.markAttemptFailed(job!.id, { status: 503, error: 'x' }, t0, policy);
@@ -422,7 +465,9 @@ describe.each(backends())('storage on %s', (_name, open) => {
       d = await w.markAttemptFailed(job!.id, { status: 503, error: 'x' }, t0, policy);
       expect(d).toMatchObject({ attempts: 4, state: 'failed' });
       expect(await code(w.markDelivered(job!.id, 200, t0))).toBe('NOT_FOUND');
-      expect(await w.claimDue({ now: new Date(t0.getTime() + 86_400_000), limit: 10, leaseMs: 1000 })).toEqual([]);
+      expect(
+        await w.claimDue({ now: new Date(t0.getTime() + 86_400_000), limit: 10, leaseMs: 1000 }),
+      ).toEqual([]);
     });
 
     it('marks a delivery delivered', async () => {

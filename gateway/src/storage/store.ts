@@ -40,7 +40,11 @@ export interface Store extends Repositories {
   /** Runs `fn` with repositories bound to one transaction (committed when fn resolves). */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies event items and moves the checkpoint in one transaction; returns rows changed. */
-  applyLedgerEvents(items: readonly ProjectionItem[], checkpoint: Checkpoint, stream?: string): Promise<number>;
+  applyLedgerEvents(
+    items: readonly ProjectionItem[],
+    checkpoint: Checkpoint,
+    stream?: string,
+  ): Promise<number>;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Closes the pool (and the embedded server, when the store started one). */
@@ -61,7 +65,7 @@ export function repositories(db: Queryable): Repositories {
 }
 
 /** Wraps an existing pool (already migrated) as a Store; `onClose` runs after the pool ends. */
-export function createStore(pool: Pool, onClose: () => Promise<void> = async () => undefined): Store {
+export function createStore(pool: Pool, onClose: () => Promise<void> = () => Promise.resolve()): Store {
   let closed = false;
   return {
     ...repositories(pool),

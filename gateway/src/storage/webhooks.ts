@@ -157,7 +157,9 @@ export interface WebhookRepo {
   /** Deletes a subscription if `owner` owns it; returns whether it did. */
   deleteSubscription(id: string, owner: Owner): Promise<boolean>;
   /** Active subscriptions watching any of `licenceIds`, with the licences each watches among them. */
-  subscribersOf(licenceIds: readonly string[]): Promise<Array<{ subscription: Subscription; licenceIds: string[] }>>;
+  subscribersOf(
+    licenceIds: readonly string[],
+  ): Promise<Array<{ subscription: Subscription; licenceIds: string[] }>>;
   /** Enqueues a delivery; false when the same (subscription, event key) is already queued. */
   enqueue(d: NewDelivery): Promise<boolean>;
   getDelivery(id: string): Promise<Delivery | undefined>;
@@ -195,7 +197,10 @@ export function webhookRepo(db: Queryable): WebhookRepo {
     async createSubscription(s) {
       const ids = [...new Set(s.licenceIds)];
       if (ids.length === 0 || ids.length > MAX_SUBSCRIPTION_LICENCES) {
-        throw new LicenceError('INVALID_ARGUMENT', `a subscription watches 1 to ${MAX_SUBSCRIPTION_LICENCES} licences`);
+        throw new LicenceError(
+          'INVALID_ARGUMENT',
+          `a subscription watches 1 to ${MAX_SUBSCRIPTION_LICENCES} licences`,
+        );
       }
       const id = s.id ?? randomUUID();
       // One statement writes the subscription and its licences, so it exists whole or not at all.

@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { LicenceError } from '@licence-ledger/domain';
+import { DEFAULTS, defaultAudience, loadConfig } from './config';
+
+function failure(env: NodeJS.ProcessEnv, overrides = {}): LicenceError {
+  try {
+    loadConfig(env, overrides);
+  } catch (err) {
+    if (err instanceof LicenceError) return err;
+    throw err;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+const JWKS_ISSUER = JSON.stringify([
+  { iss: 'https://idp.example/gd', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] } },
+]);
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: DEFAULTS.port,
+      host: '127.0.0.1',
+      provinceMsp: 'GuangdongMSP',
+      databaseUrl: undefined,
+      ledger: 'embedded',
+      presentationTtlSeconds: 300,
+      clockToleranceSeconds: 30,
+      bodyLimitBytes: 64 * 1024,
+      logLevel: 'info',
+      tokenIssuers: [],
+      tokenAudience: defaultAudience('GuangdongMSP'),
+    });
+    expect(path.isAbsolute(c.dataDir)).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads every setting from the environment', () => {
+    const c = loadConfig({
+      PORT: '9090',
+      HOST: '0.0.0.0',
+      PROVINCE_MSP: 'ZhejiangMSP',
+      DATA_DIR: 'some/dir',
+      DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db',
+      LEDGER: 'fabric',
+      FABRIC_PEER_ENDPOINT: 'peer0.zj.example:7051',
+      FABRIC_TLS_CA_PATH: 'ca.pem',
+      FABRIC_CERT_PATH: 'cert.pem',
+      FABRIC_KEY_PATH: 'key.pem',
+      DEADLINE_ENDORSE_MS: '20000',
+      TOKEN_ISSUERS: JWKS_ISSUER,
+      PRESENTATION_TTL_SECONDS: '900',
+      CLOCK_TOLERANCE_SECONDS: '5',
+      BODY_LIMIT: '1mb',
+      VERIFY_RATE_LIMIT: '60',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c).toMatchObject({
+      port: 9090,
+      host: '0.0.0.0',
+      provinceMsp: 'ZhejiangMSP',
+      databaseUrl: 'postgresql://u:p@127.0.0.1:5432/db',
+      ledger: 'fabric',
+      presentationTtlSeconds: 900,
+      clockToleranceSeconds: 5,
+      bodyLimitBytes: 1024 * 1024,
+      verifyRateLimitPerMinute: 60,
+      logLevel: 'debug',
+      tokenAudience: defaultAudience('ZhejiangMSP'),
+    });
+    expect(c.deadlines.endorseMs).toBe(20000);
+    expect(c.fabric.peerEndpoint).toBe('peer0.zj.example:7051');
+    expect(c.tokenIssuers).toHaveLength(1);
+    expect(c.dataDir).toBe(path.resolve('some/dir'));
+  });
+
+  it('reports every bad variable at once, with code INVALID_ARGUMENT', () => {
+    const err = failure({
+      PORT: 'eighty',
+      PRESENTATION_TTL_SECONDS: '901',
+      LEDGER: 'hyperledger',
+      LOG_LEVEL: 'loud',
+      BODY_LIMIT: 'big',
+      TOKEN_ISSUERS: '{not json',
+      PROVINCE_MSP: 'guangdong',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect([...(err.details?.variables as string[])].sort()).toEqual(
+      [
+        'BODY_LIMIT',
+        'DATABASE_URL',
+        'LEDGER',
+        'LOG_LEVEL',
+        'PORT',
+        'PRESENTATION_TTL_SECONDS',
+        'PROVINCE_MSP',
+        'TOKEN_ISSUERS',
+      ].sort(),
+    );
+  });
+
+  it('requires the Fabric connection settings in fabric mode', () => {
+    const err = failure({ LEDGER: 'fabric' });
+    expect(err.details?.variables).toEqual(
+      expect.arrayContaining([
+        'FABRIC_PEER_ENDPOINT',
+        'FABRIC_TLS_CA_PATH',
+        'FABRIC_CERT_PATH',
+        'FABRIC_KEY_PATH',
+      ]),
+    );
+  });
+
+  it.each([
+    ['[]x'],
+    ['{}'],
+    ['[{"iss":""}]'],
+    ['[{"iss":"a"}]'],
+    ['[{"iss":"a","jwks":{"keys":[]}}]'],
+    ['[{"iss":"a","pem":"x","jwks":{"keys":[{"kty":"EC"}]}}]'],
+    ['[{"iss":"a","pem":"x"},{"iss":"a","pem":"y"}]'],
+  ])('rejects TOKEN_ISSUERS %s', (value) => {
+    expect(failure({ TOKEN_ISSUERS: value }).details?.variables).toEqual(['TOKEN_ISSUERS']);
+  });
+
+  it('validates overrides like environment values', () => {
+    expect(loadConfig({}, { port: 0, provinceMsp: 'BeijingMSP' })).toMatchObject({
+      port: 0,
+      tokenAudience: defaultAudience('BeijingMSP'),
+    });
+    expect(failure({}, { presentationTtlSeconds: 3600 }).details?.variables).toEqual([
+      'PRESENTATION_TTL_SECONDS',
+    ]);
+    expect(failure({}, { bodyLimitBytes: 0 }).details?.variables).toEqual(['BODY_LIMIT']);
+  });
+
+  it.each([['-1'], ['65536'], ['1e3'], [' 80x']])('rejects PORT %j', (port) => {
+    expect(failure({ PORT: port }).details?.variables).toEqual(['PORT']);
+  });
+});
