@@ -3,10 +3,7 @@ const path = require('node:path');
 
 const here = (p) => path.join(__dirname, p);
 const transform = {
-  '^.+\\.ts$': [
-    'ts-jest',
-    { isolatedModules: true, tsconfig: here('tsconfig.base.json'), diagnostics: false },
-  ],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: here('tsconfig.jest.json'), diagnostics: false }],
 };
 // Workspace packages resolve to their TypeScript sources, so tests never need a prior build.
 const moduleNameMapper = {
