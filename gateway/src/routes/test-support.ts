@@ -30,7 +30,7 @@ export const AGENCY = {
 /** A valid citizen ID for test holders (GB 11643 check character correct). */
 export const HOLDER_ID = '44010619900307108X';
 /** Another holder. */
-export const OTHER_HOLDER_ID = '110105194912310029';
+export const OTHER_HOLDER_ID = '11010519491231002X';
 
 /** A running test cluster and its temp directory. */
 export interface TestCluster {

@@ -6,6 +6,7 @@
 import { LicenceError } from '@licence-ledger/domain';
 import { createPresentation, renderQr } from '../presentation';
 import type { ProvinceContext } from './context';
+import type { LicenceTypeCache } from './licence-types';
 import type { KeysetPage, LicenceRow, Paged } from './ports';
 import { listItem, type LicenceListItem } from './licences';
 import type { VerificationEntry } from '../storage/verification-log';
@@ -32,7 +33,10 @@ const MAX_HOLDER_LICENCES = 500;
 
 /** Holder operations for one province. */
 export class HolderService {
-  constructor(private readonly ctx: ProvinceContext) {}
+  constructor(
+    private readonly ctx: ProvinceContext,
+    private readonly types: LicenceTypeCache,
+  ) {}
 
   /** A page of the holder's licences, newest first. */
   async myLicences(holderRef: string, page: KeysetPage): Promise<Paged<HolderLicence>> {
@@ -59,6 +63,7 @@ export class HolderService {
     const key = this.ctx.keys.active(row.issuerUscc);
     const presentation = await createPresentation({
       licence,
+      licenceType: await this.types.get(licence.typeCode),
       fields: row.fields,
       salts: row.salts,
       disclose,

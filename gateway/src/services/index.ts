@@ -33,7 +33,7 @@ export function createServices(
     ctx,
     issuance,
     licences: new LicenceService(ctx),
-    holder: new HolderService(ctx),
+    holder: new HolderService(ctx, issuance.types),
     verification: new VerificationService(ctx),
     admin: new AdminService(ctx),
     webhooks: new WebhookService(ctx, options.webhookPollMs),

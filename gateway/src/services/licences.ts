@@ -120,10 +120,14 @@ export class LicenceService {
     return row === undefined ? { licence: record } : { licence: record, fields: row.fields };
   }
 
-  /** Every committed version of a licence, for its agency or province admin. */
+  /** Every committed version of a licence, oldest first, for its agency or province admin. */
   async history(principal: Principal, id: string): Promise<HistoryEntry<LicenceRecord>[]> {
     await this.read(principal, id);
-    return this.ctx.ledger.admin.getLicenceHistory(id);
+    const entries = await this.ctx.ledger.admin.getLicenceHistory(id);
+    // Fabric returns key history newest first; the API promises oldest first.
+    return [...entries].sort(
+      (x, y) => (x.value?.revision ?? 0) - (y.value?.revision ?? 0) || x.timestamp.localeCompare(y.timestamp),
+    );
   }
 
   /**
