@@ -91,6 +91,8 @@ export class Consortium {
       chaincodeName: 'licence-ledger',
       contracts: [...contracts],
       members: PROVINCES.map((p) => p.mspId),
+      // Like a peer's MSP: a caller must hold a certificate issued by its own province's root CA.
+      mspRoots: Object.fromEntries(PROVINCES.map((p) => [p.mspId, [pki.provinces[p.mspId]!.ca.certPem]])),
     });
     const c = new Consortium(ledger, pki, path, opts.seed ?? 'seed');
     if (opts.bootstrap ?? true) {

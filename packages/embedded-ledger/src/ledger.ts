@@ -67,6 +67,8 @@ function checkOptions(opts: EmbeddedLedgerOptions): void {
 export class EmbeddedLedger {
   private readonly cutter: BlockCutter<PendingCommit>;
   private readonly members: readonly string[];
+  /** Trust anchors per MSP ID, when the creator's certificate chain is checked. */
+  private readonly roots: ReadonlyMap<string, readonly X509Certificate[]> | undefined;
   private readonly blockListeners = new Set<() => void>();
   private readonly streams = new Set<{ close(): void }>();
   /** Simulations under way; close() waits for them so none reads a closed store. */
@@ -81,6 +83,14 @@ export class EmbeddedLedger {
     private lastBlock: BlockRecord,
   ) {
     this.members = [...new Set(opts.members)];
+    this.roots = opts.mspRoots
+      ? new Map(
+          Object.entries(opts.mspRoots).map(([msp, pems]) => [
+            msp,
+            pems.map((pem) => new X509Certificate(pem)),
+          ]),
+        )
+      : undefined;
     this.cutter = new BlockCutter(
       opts.maxTxPerBlock ?? DEFAULT_MAX_TX_PER_BLOCK,
       opts.batchTimeoutMs ?? 0,
@@ -153,7 +163,7 @@ export class EmbeddedLedger {
   /** Runs a transaction on the caller's own organisation's peer and returns its result; nothing is committed. */
   async evaluate(identity: LedgerIdentity, txName: string, args: string[]): Promise<Buffer> {
     this.checkOpen();
-    this.checkCreator(identity);
+    this.checkCreator(identity, new Date());
     const nonce = randomBytes(NONCE_BYTES);
     const invocation = await this.chaincode.invoke(
       {
@@ -176,12 +186,12 @@ export class EmbeddedLedger {
   async endorse(proposal: Proposal, endorsingOrgs?: string[]): Promise<EndorsedTransaction> {
     this.checkOpen();
     const identity = proposal.identity;
-    this.checkCreator(identity);
-    const endorsers = this.checkEndorsers(endorsingOrgs ?? [...this.members]);
-    const { txId, nonce } = this.bindTxId(proposal);
     const timestamp = proposal.timestamp ?? new Date();
     if (Number.isNaN(timestamp.getTime()))
       throw new LicenceError('INVALID_ARGUMENT', 'proposal timestamp is not a valid date');
+    this.checkCreator(identity, timestamp);
+    const endorsers = this.checkEndorsers(endorsingOrgs ?? [...this.members]);
+    const { txId, nonce } = this.bindTxId(proposal);
     const invocation = await this.chaincode.invoke(
       {
         txId,
@@ -404,20 +414,34 @@ export class EmbeddedLedger {
   }
 
   /** Like a peer's channel Writers policy: the creator must belong to a channel member and carry a certificate. */
-  private checkCreator(identity: LedgerIdentity): void {
+  private checkCreator(identity: LedgerIdentity, at: Date): void {
     if (!this.members.includes(identity.mspId)) {
       throw new LicenceError(
         'ACCESS_DENIED',
         `organisation ${identity.mspId} is not a member of the channel`,
       );
     }
+    let cert: X509Certificate;
     try {
-      new X509Certificate(identity.certificatePem);
+      cert = new X509Certificate(identity.certificatePem);
     } catch {
       throw new LicenceError(
         'UNAUTHENTICATED',
         'the caller identity does not carry a valid X.509 certificate',
       );
+    }
+    if (this.roots === undefined) return;
+    const anchors = this.roots.get(identity.mspId) ?? [];
+    const chained = anchors.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey));
+    if (!chained) {
+      throw new LicenceError(
+        'UNAUTHENTICATED',
+        `the caller's certificate was not issued by a root CA of ${identity.mspId}`,
+      );
+    }
+    const time = at.getTime();
+    if (time < Date.parse(cert.validFrom) || time > Date.parse(cert.validTo)) {
+      throw new LicenceError('UNAUTHENTICATED', "the caller's certificate is not valid at the proposal time");
     }
   }
 

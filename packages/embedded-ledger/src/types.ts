@@ -23,6 +23,12 @@ export interface EmbeddedLedgerOptions {
   contracts: ContractClass[];
   /** MSP IDs of the channel's organisations; the chaincode-level policy is a strict MAJORITY of them. */
   members: string[];
+  /**
+   * Root CA certificates (PEM) of each member's MSP. When given, a creator is accepted only if its
+   * certificate was issued by one of its own organisation's roots and is valid at the proposal time,
+   * as a peer's MSP checks; without it any well-formed certificate is accepted (ledger unit tests).
+   */
+  mspRoots?: Record<string, string[]>;
   /** Most transactions in one block (default 100). */
   maxTxPerBlock?: number;
   /** Batch timeout (default 0: a block is cut on the next tick, so concurrent submits share a block). */
