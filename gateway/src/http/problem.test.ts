@@ -3,7 +3,7 @@ import request from 'supertest';
 import { ERROR_CODES, LicenceError } from '@licence-ledger/domain';
 import type { ErrorCode } from '@licence-ledger/domain';
 import { createAuthKit } from '../auth/test-kit';
-import { HTTP_STATUS, UNSUPPORTED_MEDIA_TYPE, problemType, statusFor } from './problem';
+import { HTTP_STATUS, classify, problemType, statusFor } from './problem';
 import { bodyOf, testApp } from './test-app';
 
 const kit = createAuthKit();
@@ -144,19 +144,21 @@ describe('request bodies', () => {
     'rejects a %s body with 415',
     async (type) => {
       const res = await post().set('Content-Type', type).send('a=1');
-      expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
-      expect(bodyOf(res).code).toBe('INVALID_ARGUMENT');
+      expect(res.status).toBe(415);
+      expect(bodyOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     },
   );
 
   it('rejects a body without a content type with 415', async () => {
     const res = await post().send(Buffer.from('{"a":1}'));
-    expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
+    expect(res.status).toBe(415);
+    expect(bodyOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('rejects a non-UTF-8 charset with 415', async () => {
     const res = await post().set('Content-Type', 'application/json; charset=latin1').send('{"a":1}');
-    expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
+    expect(res.status).toBe(415);
+    expect(bodyOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('rejects a compressed body with 415', async () => {
@@ -164,7 +166,8 @@ describe('request bodies', () => {
       .set('Content-Type', 'application/json')
       .set('Content-Encoding', 'gzip')
       .send('{}');
-    expect(res.status).toBe(UNSUPPORTED_MEDIA_TYPE);
+    expect(res.status).toBe(415);
+    expect(bodyOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('accepts application/*+json and an explicit utf-8 charset', async () => {
@@ -172,5 +175,22 @@ describe('request bodies', () => {
     const b = await post().set('Content-Type', 'application/json; charset=UTF-8').send('{"a":3}');
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.body).toEqual({ got: { a: 3 } });
+  });
+});
+
+describe('database outages', () => {
+  it.each([['ECONNREFUSED'], ['ECONNRESET'], ['08006'], ['57P01'], ['57P03']])(
+    'answers %s with 503 STORAGE_UNAVAILABLE, not 500',
+    (code) => {
+      const c = classify(Object.assign(new Error('connection lost'), { code }));
+      expect(c.status).toBe(503);
+      expect(c.error.code).toBe('STORAGE_UNAVAILABLE');
+    },
+  );
+
+  it('keeps other database errors (a constraint violation) as 500 INTERNAL', () => {
+    const c = classify(Object.assign(new Error('duplicate key'), { code: '23505' }));
+    expect(c.status).toBe(500);
+    expect(c.error.code).toBe('INTERNAL');
   });
 });

@@ -17,6 +17,7 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 
  */
 export const HTTP_STATUS: { readonly [C in ErrorCode]: ErrorStatus } = {
   INVALID_ARGUMENT: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   MALFORMED_JSON: 400,
   SCHEMA_VIOLATION: 400,
   INVALID_IDENTIFIER: 400,
@@ -48,15 +49,9 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: ErrorStatus } = {
   NOTICE_PERIOD: 422,
   RATE_LIMITED: 429,
   LEDGER_UNAVAILABLE: 503,
+  STORAGE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
-
-/**
- * No ErrorCode names "unsupported media type"; a body in a content type, charset or content
- * encoding the gateway does not read is answered 415 with code INVALID_ARGUMENT. This is the one
- * status that does not come from HTTP_STATUS.
- */
-export const UNSUPPORTED_MEDIA_TYPE = 415;
 
 /** One invalid input location, as JSON pointer and message. */
 export interface FieldError {
@@ -91,6 +86,7 @@ export function statusFor(code: ErrorCode): ErrorStatus {
 const GENERIC_DETAIL: Partial<Record<ErrorCode, string>> = {
   INTERNAL: 'an internal error occurred; it has been logged with the request id',
   LEDGER_UNAVAILABLE: 'the ledger is not reachable at the moment; try again later',
+  STORAGE_UNAVAILABLE: "the province's database is not reachable at the moment; try again later",
 };
 
 /** Packs field errors into LicenceError details (which hold only flat values). */
@@ -122,11 +118,29 @@ export function classify(err: unknown): Classified {
   }
   const http = httpErrorOf(err);
   if (http !== undefined) return http;
+  if (isDatabaseOutage(err)) {
+    return {
+      error: new LicenceError('STORAGE_UNAVAILABLE', 'database unavailable'),
+      status: statusFor('STORAGE_UNAVAILABLE'),
+      fault: true,
+    };
+  }
   return {
     error: new LicenceError('INTERNAL', 'internal error'),
     status: statusFor('INTERNAL'),
     fault: true,
   };
+}
+
+/**
+ * A lost or refused database connection (socket errors, or SQLSTATE class 08 connection exception and
+ * 57P admin shutdown / cannot connect now): the request may succeed later, so 503, not 500.
+ */
+function isDatabaseOutage(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) || /^(08|57P)/.test(code);
 }
 
 /** Errors raised by express and body-parser carry `status` and sometimes a `type`. */
@@ -146,11 +160,11 @@ function httpErrorOf(err: unknown): Classified | undefined {
     case 'entity.too.large':
       return as('PAYLOAD_TOO_LARGE', 'the request body is larger than the gateway accepts');
     case 'charset.unsupported':
-      return as('INVALID_ARGUMENT', 'the request body must be UTF-8 JSON', UNSUPPORTED_MEDIA_TYPE);
+      return as('UNSUPPORTED_MEDIA_TYPE', 'the request body must be UTF-8 JSON');
     case 'encoding.unsupported':
-      return as('INVALID_ARGUMENT', 'compressed request bodies are not accepted', UNSUPPORTED_MEDIA_TYPE);
+      return as('UNSUPPORTED_MEDIA_TYPE', 'compressed request bodies are not accepted');
     case 'content-type.unsupported':
-      return as('INVALID_ARGUMENT', 'the request body must be application/json', UNSUPPORTED_MEDIA_TYPE);
+      return as('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
     default:
       break;
   }
@@ -160,7 +174,7 @@ function httpErrorOf(err: unknown): Classified | undefined {
     case 413:
       return as('PAYLOAD_TOO_LARGE', 'the request body is larger than the gateway accepts');
     case 415:
-      return as('INVALID_ARGUMENT', 'unsupported media type', UNSUPPORTED_MEDIA_TYPE);
+      return as('UNSUPPORTED_MEDIA_TYPE', 'unsupported media type');
     case 429:
       return as('RATE_LIMITED', 'too many requests');
     default:
