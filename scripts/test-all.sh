@@ -30,6 +30,15 @@ else
   status=1
 fi
 
+step "Chromium for the web-page tests"
+if chromium=$(bash scripts/install-browser.sh); then
+  export CHROMIUM_PATH="$chromium"
+  echo "Chromium: $CHROMIUM_PATH"
+else
+  echo "ERROR: no Chromium; the web-page tests cannot run" >&2
+  status=1
+fi
+
 step "Fabric binaries for the real-network suites"
 if fabric_home=$(bash network/scripts/install-fabric.sh); then
   export LL_FABRIC_HOME="$fabric_home"
