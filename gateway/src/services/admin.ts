@@ -59,10 +59,12 @@ export class AdminService {
   async registerKey(agencyUscc: string): Promise<SigningKey> {
     const agency = await this.requireOwnAgency(agencyUscc);
     const material = await this.newKeyMaterial(agency);
+    // Kept before the ledger hears of it: a crash in between leaves an unused key, never a lost one.
+    this.keep(agencyUscc, material.certPem, material.keyPem);
     const key = (
       await this.ctx.ledger.admin.registerSigningKey({ agencyUscc, certificatePem: material.certPem })
     ).value;
-    this.adopt(agencyUscc, material.certPem, material.keyPem, key.kid);
+    this.ctx.keys.activate(key.kid);
     return key;
   }
 
@@ -71,9 +73,10 @@ export class AdminService {
     const old = await this.requireOwnKey(oldKid);
     const agency = await this.requireOwnAgency(old.agencyUscc);
     const material = await this.newKeyMaterial(agency);
+    this.keep(agency.uscc, material.certPem, material.keyPem);
     const key = (await this.ctx.ledger.admin.rotateSigningKey({ oldKid, certificatePem: material.certPem }))
       .value;
-    this.adopt(agency.uscc, material.certPem, material.keyPem, key.kid);
+    this.ctx.keys.activate(key.kid);
     return key;
   }
 
@@ -140,11 +143,11 @@ export class AdminService {
     });
   }
 
-  /** Starts signing with a key the ledger has accepted, and keeps it across restarts. */
-  private adopt(agencyUscc: string, certificatePem: string, privateKeyPem: string, kid: string): void {
+  /** Keeps a new key across restarts and loads it, without making it the active one yet. */
+  private keep(agencyUscc: string, certificatePem: string, privateKeyPem: string): void {
     const loaded = loadAgencyKey({ agencyUscc, certificatePem, privateKeyPem });
-    this.ctx.keyVault.save(kid, { agencyUscc, certificatePem, privateKeyPem });
-    this.ctx.keys.add(loaded, true);
+    this.ctx.keyVault.save(loaded.kid, { agencyUscc, certificatePem, privateKeyPem });
+    this.ctx.keys.add(loaded, false);
   }
 
   private async requireOwnAgency(uscc: string): Promise<Agency> {

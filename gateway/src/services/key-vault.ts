@@ -15,13 +15,13 @@ export interface KeyVault {
   loadAll(): AgencyKeyMaterial[];
 }
 
-const KID = /^[A-Za-z0-9_-]{43}$/;
+const KID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A vault in `dir` (created on first save, mode 0700; files 0600). */
 export function fileKeyVault(dir: string): KeyVault {
   return {
     save(kid, material) {
-      if (!KID.test(kid)) throw new TypeError('a kid is 43 characters of base64url');
+      if (!KID.test(kid)) throw new TypeError('a kid is 1 to 64 characters of base64url');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const file = join(dir, `${kid}.json`);
       const { agencyUscc, certificatePem, privateKeyPem } = material;
