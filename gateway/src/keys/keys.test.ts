@@ -32,6 +32,7 @@ describe('agency keys', () => {
       privateKeyPem: world.key.privateKeyPem,
     });
     expect(key.kid).toBe(kidOfCertificate(world.key.record.certificatePem));
+    expect(key.kid).toHaveLength(22);
     expect(key.privateKey.type).toBe('private');
   });
 
@@ -109,7 +110,7 @@ describe('agency keys', () => {
     );
     expect(codeOf(() => loadAgencyKeysFromManifest(manifest, dir, 'ZhejiangMSP'))).toBe('INVALID_ARGUMENT');
     const lying = {
-      organisations: [{ ...org, agencies: [{ ...agency, kid: 'x'.repeat(43) }] }],
+      organisations: [{ ...org, agencies: [{ ...agency, kid: `${'x'.repeat(21)}A` }] }],
     } as unknown as Manifest;
     expect(codeOf(() => loadAgencyKeysFromManifest(lying, dir, GD.msp))).toBe('INVALID_ARGUMENT');
   });

@@ -119,6 +119,8 @@ describe('LedgerClient', () => {
         buildLicenceId({ typeCode: 'JSZ', issuerUscc: GD_DRIVING, serial: '999', version: 1 }),
       ),
     ).toBeNull();
+    expect(await client.getSigningKey('A'.repeat(22))).toBeNull();
+    // A full 43-character thumbprint is no kid (KID_BYTES): the chaincode refuses it, still null.
     expect(await client.getSigningKey('A'.repeat(43))).toBeNull();
     expect(await client.getSigningKey('../etc/passwd')).toBeNull();
     expect(await client.getProvince('NowhereMSP')).toBeNull();

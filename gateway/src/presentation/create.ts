@@ -2,11 +2,12 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
 import {
-  LICENCE_ID_PREFIX,
   LicenceError,
+  parseLicenceId,
   verifyDisclosure,
   type LicenceFields,
   type LicenceRecord,
+  type LicenceType,
 } from '@licence-ledger/domain';
 import {
   JTI_BYTES,
@@ -16,6 +17,7 @@ import {
   type DisclosedField,
   type PresentationClaims,
 } from './format';
+import { tokenLid } from './lid';
 
 /** Longest lifetime createPresentation accepts; verifiers enforce their own (shorter) maximum. */
 export const MAX_PRESENTATION_TTL_SECONDS = 3600;
@@ -23,6 +25,11 @@ export const MAX_PRESENTATION_TTL_SECONDS = 3600;
 /** What createPresentation needs. */
 export interface PresentationRequest {
   readonly licence: LicenceRecord;
+  /**
+   * The licence's type as the ledger catalogue holds it (LedgerClient.getLicenceType): the token
+   * names each disclosed field by its position in `fields`.
+   */
+  readonly licenceType: Pick<LicenceType, 'code' | 'fields'>;
   /** The licence's full content, as the issuing province stores it. */
   readonly fields: LicenceFields;
   readonly salts: Readonly<Record<string, string>>;
@@ -45,31 +52,39 @@ export interface Presentation {
 }
 
 /**
- * Signs a presentation token. INVALID_ARGUMENT for an unknown, repeated or unsalted field name, a
- * bad lifetime or a licence id without the standard prefix; INTERNAL when the stored content does
- * not match the on-chain commitment (the token would never verify).
+ * Signs a presentation token. INVALID_ARGUMENT for a field name that the licence type or the
+ * licence does not have, a repeated or unsalted one, a bad lifetime, a licence type other than the
+ * licence's, or a licence id that is not a GB/T 36904 identifier of the licence's issuer; INTERNAL
+ * when the stored content does not match the on-chain commitment (the token would never verify).
  */
 export async function createPresentation(req: PresentationRequest): Promise<Presentation> {
-  const { licence, fields, salts, disclose, key, ttlSeconds, now } = req;
+  const { licence, licenceType, fields, salts, disclose, key, ttlSeconds, now } = req;
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_PRESENTATION_TTL_SECONDS) {
     throw new LicenceError(
       'INVALID_ARGUMENT',
       `ttlSeconds must be an integer from 1 to ${MAX_PRESENTATION_TTL_SECONDS}`,
     );
   }
-  if (!licence.id.startsWith(LICENCE_ID_PREFIX)) {
-    throw new LicenceError('INVALID_ARGUMENT', 'the licence id does not start with the standard prefix');
+  const lid = lidOf(licence);
+  if (licenceType.code !== licence.typeCode) {
+    throw new LicenceError('INVALID_ARGUMENT', "the licence type given is not the licence's type", {
+      typeCode: licenceType.code,
+    });
   }
   if (disclose.length > MAX_DISCLOSED_FIELDS) {
     throw new LicenceError('INVALID_ARGUMENT', `at most ${MAX_DISCLOSED_FIELDS} fields can be disclosed`);
   }
-  const d: Record<string, DisclosedField> = {};
+  const positions = new Map(licenceType.fields.map((spec, position) => [spec.name, position]));
+  const d: DisclosedField[] = [];
+  const seen = new Set<string>();
   for (const name of disclose) {
-    if (Object.hasOwn(d, name))
+    if (seen.has(name))
       throw new LicenceError('INVALID_ARGUMENT', 'a field is listed twice', { field: name });
+    seen.add(name);
+    const position = positions.get(name);
     const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
     const salt = Object.hasOwn(salts, name) ? salts[name] : undefined;
-    if (value === undefined || salt === undefined) {
+    if (position === undefined || value === undefined || salt === undefined) {
       throw new LicenceError('INVALID_ARGUMENT', 'the licence has no such field', { field: name });
     }
     if (!verifyDisclosure(licence.commitment, { name, value, salt })) {
@@ -77,17 +92,13 @@ export async function createPresentation(req: PresentationRequest): Promise<Pres
         field: name,
       });
     }
-    d[name] = [value, salt];
+    d.push([position, value, salt]);
   }
+  // Ascending positions: the one spelling verifiers accept.
+  d.sort((a, b) => a[0] - b[0]);
   const iat = Math.floor(now.getTime() / 1000);
   const jti = randomBytes(JTI_BYTES).toString('base64url');
-  const claims: PresentationClaims = {
-    lid: licence.id.slice(LICENCE_ID_PREFIX.length),
-    d,
-    iat,
-    exp: iat + ttlSeconds,
-    jti,
-  };
+  const claims: PresentationClaims = { lid, d, iat, exp: iat + ttlSeconds, jti };
   const token = await new CompactSign(Buffer.from(JSON.stringify(claims), 'utf8'))
     .setProtectedHeader({ alg: PRESENTATION_ALG, typ: PRESENTATION_TYP, kid: key.kid })
     .sign(key.privateKey);
@@ -97,4 +108,18 @@ export async function createPresentation(req: PresentationRequest): Promise<Pres
     expiresAt: new Date(claims.exp * 1000).toISOString(),
     bytes: Buffer.byteLength(token, 'utf8'),
   };
+}
+
+/** The token lid of `licence`; its id must name its own issuer, whose key the verifier rebuilds it with. */
+function lidOf(licence: LicenceRecord): string {
+  let issuerUscc: string;
+  try {
+    issuerUscc = parseLicenceId(licence.id).issuerUscc;
+  } catch {
+    throw new LicenceError('INVALID_ARGUMENT', 'the licence id is not a GB/T 36904 identifier');
+  }
+  if (issuerUscc !== licence.issuerUscc) {
+    throw new LicenceError('INVALID_ARGUMENT', "the licence id does not name the licence's issuer");
+  }
+  return tokenLid(licence.id);
 }

@@ -34,6 +34,23 @@ export const DRIVING_FIELDS: LicenceFields = {
   firstIssued: '2014-05-20',
 };
 
+/** The catalogue entry of DRIVING_FIELDS: tokens name fields by their position here. */
+export const DRIVING_TYPE: LicenceType = {
+  docType: 'licenceType',
+  code: 'JSZ',
+  name: '机动车驾驶证',
+  holderKind: 'person',
+  fields: [
+    { name: 'name', type: 'string', required: true, personal: true },
+    { name: 'licenceClass', type: 'string', required: true, personal: false },
+    { name: 'licenceNumber', type: 'string', required: true, personal: true, holderId: true },
+    { name: 'validUntil', type: 'date', required: true, personal: false },
+    { name: 'firstIssued', type: 'date', required: true, personal: false },
+  ],
+  nationallyRecognised: false,
+  addedAt: '2026-01-01T00:00:00.000Z',
+};
+
 /** An agency key as both the ledger and the issuing gateway know it. */
 export interface TestKey {
   readonly record: SigningKey;
@@ -163,20 +180,7 @@ export async function makeWorld(): Promise<World> {
     ]),
     keys: new Map([[key.record.kid, key.record]]),
     licences: new Map([[licence.id, licence]]),
-    types: new Map([
-      [
-        'JSZ',
-        {
-          docType: 'licenceType',
-          code: 'JSZ',
-          name: '机动车驾驶证',
-          holderKind: 'person',
-          fields: [],
-          nationallyRecognised: false,
-          addedAt: '2026-01-01T00:00:00.000Z',
-        },
-      ],
-    ]),
+    types: new Map([['JSZ', DRIVING_TYPE]]),
     rules: new Map([
       [
         `${ZJ.msp}/JSZ/${GD.msp}`,

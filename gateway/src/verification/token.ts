@@ -2,9 +2,14 @@
  * Untrusted-token parsing: cheap structural checks before any key lookup, and strict typing of the
  * claims once the signature holds. Everything that fails here is MALFORMED; nothing here throws.
  */
-import { b64urlDecode, parseJsonStrict, parseLicenceId, LICENCE_ID_PREFIX } from '@licence-ledger/domain';
 import {
   KID_PATTERN,
+  MAX_FIELDS,
+  b64urlDecode,
+  parseJsonStrict,
+  parseLicenceId,
+} from '@licence-ledger/domain';
+import {
   MAX_DISCLOSED_FIELDS,
   MAX_TOKEN_CHARS,
   PRESENTATION_ALG,
@@ -12,10 +17,10 @@ import {
   type PresentationClaims,
   type DisclosedField,
 } from '../presentation/format';
+import { licenceIdOfTokenLid } from '../presentation/lid';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const JTI = /^[A-Za-z0-9_-]{16,64}$/;
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_HEADER_BYTES = 256;
 /** An ES256 signature is 64 bytes: 86 base64url characters. */
 const SIGNATURE_CHARS = 86;
@@ -28,7 +33,8 @@ const refuse = (why: string): { ok: false; why: string } => ({ ok: false, why })
 /**
  * Checks a token's shape and header: at most MAX_TOKEN_CHARS, three base64url segments, a header
  * that is exactly {alg: ES256, typ: llp+jwt, kid} (so alg none/HS256, crit, jku, x5u, jwk… are
- * refused), a kid matching KID_PATTERN and a 64-byte signature. Returns the kid.
+ * refused), a kid of exactly the domain's KID_PATTERN form (22 canonical base64url characters) and a
+ * 64-byte signature. Returns the kid.
  */
 export function parseHeader(token: unknown): Parsed<{ kid: string }> {
   if (typeof token !== 'string') return refuse('token is not a string');
@@ -57,8 +63,19 @@ export function parseHeader(token: unknown): Parsed<{ kid: string }> {
   return { ok: true, value: { kid } };
 }
 
-/** Types the verified payload strictly: required lid, d, iat, exp, jti and nothing else. */
-export function parseClaims(payload: Uint8Array): Parsed<PresentationClaims & { id: string }> {
+/** A verified token's claims with the full licence identifier they name. */
+export interface TokenClaims extends PresentationClaims {
+  /** The full GB/T 36904 identifier, rebuilt with the signing agency's USCC. */
+  readonly id: string;
+  readonly typeCode: string;
+}
+
+/**
+ * Types the verified payload strictly: required lid, d, iat, exp, jti and nothing else. The lid is
+ * completed with `signerUscc`, the USCC of the agency owning the signing key, and must then be a
+ * valid licence identifier (check character included).
+ */
+export function parseClaims(payload: Uint8Array, signerUscc: string): Parsed<TokenClaims> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
@@ -79,32 +96,43 @@ export function parseClaims(payload: Uint8Array): Parsed<PresentationClaims & { 
   if (!isNumericDate(iat) || !isNumericDate(exp)) return refuse('iat and exp must be integer NumericDates');
   if (typeof jti !== 'string' || !JTI.test(jti)) return refuse('jti missing or malformed');
   if (typeof lid !== 'string') return refuse('lid missing');
-  const id = LICENCE_ID_PREFIX + lid;
+  let id: string;
   try {
-    parseLicenceId(id);
+    id = licenceIdOfTokenLid(lid, signerUscc);
   } catch {
-    return refuse('lid is not a licence identifier');
+    return refuse("lid does not name a licence of the signing key's agency");
   }
   const disclosed = parseDisclosures(d);
   if (!disclosed.ok) return disclosed;
-  return { ok: true, value: { lid, id, d: disclosed.value, iat, exp, jti } };
+  const { typeCode } = parseLicenceId(id);
+  return { ok: true, value: { lid, id, typeCode, d: disclosed.value, iat, exp, jti } };
 }
 
-function parseDisclosures(d: unknown): Parsed<Record<string, DisclosedField>> {
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) return refuse('d must be an object');
-  const entries = Object.entries(d as Record<string, unknown>);
-  if (entries.length > MAX_DISCLOSED_FIELDS) return refuse('too many disclosed fields');
-  const out: Record<string, DisclosedField> = {};
-  for (const [name, entry] of entries) {
-    if (!FIELD_NAME.test(name)) return refuse('bad field name');
-    if (!Array.isArray(entry) || entry.length !== 2) return refuse('a disclosure is [value, salt]');
-    const [value, salt] = entry as unknown[];
+/**
+ * `d` is an array of [position, value, salt] with integer positions below MAX_FIELDS (the most a
+ * licence type can have) in strictly ascending order, so a field is disclosed at most once and a
+ * disclosure set has one spelling. Whether a position exists in the licence's type is for the
+ * verifier to decide (FIELD_MISMATCH), since only the ledger's catalogue knows.
+ */
+function parseDisclosures(d: unknown): Parsed<DisclosedField[]> {
+  if (!Array.isArray(d)) return refuse('d must be an array');
+  if (d.length > MAX_DISCLOSED_FIELDS) return refuse('too many disclosed fields');
+  const out: DisclosedField[] = [];
+  let previous = -1;
+  for (const entry of d as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 3) return refuse('a disclosure is [position, value, salt]');
+    const [position, value, salt] = entry as unknown[];
+    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position >= MAX_FIELDS) {
+      return refuse('a field position is an integer below MAX_FIELDS');
+    }
+    if (position <= previous) return refuse('field positions must be strictly ascending');
     const typed =
       typeof value === 'string' ||
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value));
-    if (!typed || typeof salt !== 'string') return refuse('a disclosure is [value, salt]');
-    out[name] = [value, salt];
+    if (!typed || typeof salt !== 'string') return refuse('a disclosure is [position, value, salt]');
+    out.push([position, value, salt]);
+    previous = position;
   }
   return { ok: true, value: out };
 }

@@ -41,8 +41,12 @@ function verifierOf(msp: 'ZhejiangMSP' | 'BeijingMSP' | 'GuangdongMSP'): Verifie
 
 async function present(issued: Awaited<ReturnType<TestConsortium['issue']>>): Promise<string> {
   const key = c.ring.active(GD_DRIVING);
+  // The issuing gateway reads the type from the ledger catalogue, as the verifier does.
+  const licenceType = await c.client(c.issuer).getLicenceType(issued.licence.typeCode);
+  if (licenceType === null) throw new Error('the driving licence type is not in the catalogue');
   const { token } = await createPresentation({
     ...issued,
+    licenceType,
     disclose: ['name', 'licenceClass', 'validUntil'],
     key: { kid: key.kid, privateKey: key.privateKey },
     ttlSeconds: 300,

@@ -1,10 +1,10 @@
 import { createPrivateKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { CompactSign, base64url } from 'jose';
-import { LICENCE_ID_PREFIX } from '@licence-ledger/domain';
 import { createReceiptSigner, type ReceiptSigner } from '../keys/receipt-key';
 import { createPresentation } from '../presentation/create';
-import { fakeLedger, makeWorld, memoryReplay, ZJ, type World } from './fixtures';
+import { tokenLid } from '../presentation/lid';
+import { DRIVING_TYPE, fakeLedger, makeWorld, memoryReplay, ZJ, type World } from './fixtures';
 import { createVerifier, type Verifier } from './verifier';
 
 const NOW = new Date('2026-06-01T08:00:00.000Z');
@@ -20,6 +20,7 @@ beforeAll(async () => {
   valid = (
     await createPresentation({
       licence: world.licence,
+      licenceType: DRIVING_TYPE,
       fields: world.fields,
       salts: world.salts,
       disclose: ['name', 'licenceClass', 'validUntil'],
@@ -48,8 +49,8 @@ const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
 function claims(over: Record<string, unknown> = {}): Record<string, unknown> {
   const iat = Math.floor(NOW.getTime() / 1000);
   return {
-    lid: world.licence.id.slice(LICENCE_ID_PREFIX.length),
-    d: { licenceClass: ['C1', world.salts.licenceClass] },
+    lid: tokenLid(world.licence.id),
+    d: [[1, 'C1', world.salts.licenceClass]],
     iat,
     exp: iat + 300,
     jti: 'BBBBBBBBBBBBBBBB',
@@ -159,6 +160,9 @@ describe('verifier properties', () => {
     ['SQL', "x' OR '1'='1"],
     ['10 KB', 'k'.repeat(10 * 1024)],
     ['65 characters', 'k'.repeat(65)],
+    ['a full 43-character thumbprint', 'k'.repeat(43)],
+    ['23 characters', 'k'.repeat(23)],
+    ['a non-canonical 22-character spelling', `${'k'.repeat(21)}B`],
     ['empty', ''],
     ['non-string', 42],
     ['NUL byte', 'abc\u0000def'],
@@ -202,10 +206,20 @@ describe('verifier properties', () => {
   it('random signed claims are never VALID unless they are the genuine disclosure', async () => {
     const anyClaims = fc.record(
       {
-        lid: fc.oneof(fc.string(), fc.constant(world.licence.id.slice(LICENCE_ID_PREFIX.length))),
-        d: fc.dictionary(
-          fc.string({ maxLength: 8 }),
-          fc.tuple(fc.oneof(fc.string(), fc.integer(), fc.boolean()), fc.string()),
+        lid: fc.oneof(fc.string(), fc.constant(tokenLid(world.licence.id)), fc.constant(world.licence.id)),
+        d: fc.oneof(
+          fc.dictionary(
+            fc.string({ maxLength: 8 }),
+            fc.tuple(fc.oneof(fc.string(), fc.integer(), fc.boolean()), fc.string()),
+          ),
+          fc.array(
+            fc.tuple(
+              fc.oneof(fc.integer({ min: -2, max: 70 }), fc.double(), fc.string()),
+              fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant('C1')),
+              fc.oneof(fc.string(), fc.constant(world.salts.licenceClass!)),
+            ),
+            { maxLength: 6 },
+          ),
         ),
         iat: fc.oneof(fc.integer(), fc.constant(Math.floor(NOW.getTime() / 1000))),
         exp: fc.integer(),

@@ -1,9 +1,20 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
-import { LICENCE_ID_PREFIX, type LicenceRecord, type StatusCode } from '@licence-ledger/domain';
+import { type LicenceRecord, type StatusCode } from '@licence-ledger/domain';
 import { createReceiptSigner, type ReceiptSigner } from '../keys/receipt-key';
 import { createPresentation } from '../presentation/create';
-import { GD, ZJ, fakeLedger, makeKey, makeLicence, makeWorld, memoryReplay, type World } from './fixtures';
+import { tokenLid } from '../presentation/lid';
+import {
+  DRIVING_TYPE,
+  GD,
+  ZJ,
+  fakeLedger,
+  makeKey,
+  makeLicence,
+  makeWorld,
+  memoryReplay,
+  type World,
+} from './fixtures';
 import type { VerificationLedger } from './ports';
 import { createVerifier } from './verifier';
 
@@ -43,6 +54,7 @@ function verifierFor(
 async function present(disclose: string[] = ['name', 'licenceClass', 'validUntil'], now = NOW) {
   const { token } = await createPresentation({
     licence: world.licence,
+    licenceType: DRIVING_TYPE,
     fields: world.fields,
     salts: world.salts,
     disclose,
@@ -67,8 +79,9 @@ async function signRaw(
 function baseClaims(over: Record<string, unknown> = {}) {
   const iat = iatOf(NOW);
   return {
-    lid: world.licence.id.slice(LICENCE_ID_PREFIX.length),
-    d: { licenceClass: ['C1', world.salts.licenceClass] },
+    lid: tokenLid(world.licence.id),
+    // Position 1 of DRIVING_TYPE is licenceClass.
+    d: [[1, 'C1', world.salts.licenceClass]],
     iat,
     exp: iat + 300,
     jti: 'AAAAAAAAAAAAAAAA',
@@ -142,7 +155,7 @@ describe('createVerifier', () => {
 
   it('is UNKNOWN_KEY for a kid the ledger does not have', async () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    const token = await signRaw(baseClaims(), other, { kid: 'x'.repeat(43) });
+    const token = await signRaw(baseClaims(), other, { kid: `${'x'.repeat(21)}A` });
     expect((await verifierFor().verify({ token })).result).toBe('UNKNOWN_KEY');
   });
 
@@ -159,11 +172,25 @@ describe('createVerifier', () => {
     expect(r.reason?.code).toBe('CERTIFICATE');
   });
 
-  it('is INVALID_SIGNATURE when the token key is not the issuing agency key', async () => {
+  it("lets another agency's key name only that agency's licences (the lid carries no USCC)", async () => {
     const stranger = await makeKey(world.caGd, '11440100MB2D15098D', GD.code, GD.msp);
     world.keys.set(stranger.record.kid, stranger.record);
     const token = await signRaw(baseClaims(), createPrivateKey(stranger.privateKeyPem), {
       kid: stranger.record.kid,
+    });
+    const r = await verifierFor().verify({ token });
+    // Rebuilt with the stranger's USCC, the lid's check character no longer holds.
+    expect(r.result).toBe('MALFORMED');
+    expect(r.reason?.code).toBe('CLAIMS');
+    expect(r.licence).toBeUndefined();
+  });
+
+  it('is INVALID_SIGNATURE (NOT_ISSUER_KEY) when the key record is not the licence issuer', async () => {
+    // Same agency USCC, but a key another province registered: the defence behind the rebuilt id.
+    const foreign = await makeKey(world.caZj, GD.agency, ZJ.code, ZJ.msp);
+    world.keys.set(foreign.record.kid, foreign.record);
+    const token = await signRaw(baseClaims(), createPrivateKey(foreign.privateKeyPem), {
+      kid: foreign.record.kid,
     });
     const r = await verifierFor().verify({ token });
     expect(r.result).toBe('INVALID_SIGNATURE');
@@ -205,7 +232,7 @@ describe('createVerifier', () => {
       compromisedAt: '2026-01-01T00:00:00.000Z',
     });
     world.licences.set(licence.id, licence);
-    const token = await signRaw(baseClaims({ lid: licence.id.slice(LICENCE_ID_PREFIX.length) }), agencyKey());
+    const token = await signRaw(baseClaims({ lid: tokenLid(licence.id) }), agencyKey());
     const r = await verifierFor().verify({ token });
     expect(r.result).toBe('KEY_REVOKED');
     expect(r.reason?.code).toBe('ISSUANCE_KEY_COMPROMISED');
@@ -220,7 +247,7 @@ describe('createVerifier', () => {
       compromisedAt: '2026-03-01T00:00:00.000Z',
     });
     world.licences.set(licence.id, licence);
-    const token = await signRaw(baseClaims({ lid: licence.id.slice(LICENCE_ID_PREFIX.length) }), agencyKey());
+    const token = await signRaw(baseClaims({ lid: tokenLid(licence.id) }), agencyKey());
     expect((await verifierFor().verify({ token })).result).toBe('VALID');
   });
 
@@ -251,9 +278,36 @@ describe('createVerifier', () => {
     ['string exp', { exp: '9999999999' }],
     ['fractional iat', { iat: 1.5 }],
     ['unknown claim', { nbf: 1 }],
-    ['lid with a bad check character', { lid: 'JSZ.11440000MB2C93756J.2026000001.001.0' }],
-    ['a disclosure that is not a pair', { d: { name: ['张三'] } }],
-    ['a disclosure with an object value', { d: { name: [{}, 'salt'] } }],
+    ['lid with a bad check character', { lid: 'JSZ.2026000001.001.0' }],
+    ['lid in the older form with the USCC', { lid: 'JSZ.11440000MB2C93756J.2026000001.001.V' }],
+    ['a full identifier as lid', { lid: '1.2.156.3005.2.JSZ.11440000MB2C93756J.2026000001.001.V' }],
+    ['d keyed by field name', { d: { name: ['张三', 'salt'] } }],
+    ['d keyed by position', { d: { '0': ['张三', 'salt'] } }],
+    ['a disclosure that is not a triple', { d: [[0, '张三']] }],
+    ['a disclosure with an object value', { d: [[0, {}, 'salt']] }],
+    ['a disclosure without a salt', { d: [[0, '张三', 7]] }],
+    ['a position that is a string', { d: [['0', '张三', 'salt']] }],
+    ['a negative position', { d: [[-1, '张三', 'salt']] }],
+    ['a fractional position', { d: [[0.5, '张三', 'salt']] }],
+    ['a position no licence type can have', { d: [[64, '张三', 'salt']] }],
+    [
+      'a repeated position',
+      {
+        d: [
+          [1, 'C1', 'salt'],
+          [1, 'C1', 'salt'],
+        ],
+      },
+    ],
+    [
+      'positions out of order',
+      {
+        d: [
+          [3, '2032-01-01', 'salt'],
+          [1, 'C1', 'salt'],
+        ],
+      },
+    ],
   ])('is MALFORMED for signed claims with %s', async (_label, patch) => {
     const token = await signRaw(baseClaims(patch), agencyKey());
     expect((await verifierFor().verify({ token })).result).toBe('MALFORMED');
@@ -266,18 +320,49 @@ describe('createVerifier', () => {
   });
 
   it('is FIELD_MISMATCH when a disclosed value or salt differs from the commitment', async () => {
-    const wrongValue = await signRaw(
-      baseClaims({ d: { licenceClass: ['A1', world.salts.licenceClass] } }),
-      agencyKey(),
-    );
+    const wrongValue = await signRaw(baseClaims({ d: [[1, 'A1', world.salts.licenceClass]] }), agencyKey());
     expect((await verifierFor().verify({ token: wrongValue })).result).toBe('FIELD_MISMATCH');
-    const wrongSalt = await signRaw(
-      baseClaims({ d: { licenceClass: ['C1', world.salts.name] } }),
-      agencyKey(),
-    );
+    const wrongSalt = await signRaw(baseClaims({ d: [[1, 'C1', world.salts.name]] }), agencyKey());
     expect((await verifierFor().verify({ token: wrongSalt })).result).toBe('FIELD_MISMATCH');
-    const unknown = await signRaw(baseClaims({ d: { bloodType: ['O', world.salts.name] } }), agencyKey());
-    expect((await verifierFor().verify({ token: unknown })).result).toBe('FIELD_MISMATCH');
+  });
+
+  it('reads positions against the catalogue: another position is another field', async () => {
+    // licenceClass's value and salt presented at position 0 (name) do not match name's digest.
+    const moved = await signRaw(baseClaims({ d: [[0, 'C1', world.salts.licenceClass]] }), agencyKey());
+    const r = await verifierFor().verify({ token: moved });
+    expect(r.result).toBe('FIELD_MISMATCH');
+    expect(r.reason?.code).toBe('FIELD');
+  });
+
+  it('is FIELD_MISMATCH (FIELD_POSITION) for a position the licence type does not have', async () => {
+    const beyond = DRIVING_TYPE.fields.length;
+    const token = await signRaw(baseClaims({ d: [[beyond, 'O', world.salts.name]] }), agencyKey());
+    const r = await verifierFor().verify({ token });
+    expect(r.result).toBe('FIELD_MISMATCH');
+    expect(r.reason?.code).toBe('FIELD_POSITION');
+  });
+
+  it('maps positions to field names in the answer, whatever order the holder chose them in', async () => {
+    const r = await verifierFor().verify({ token: await present(['validUntil', 'name']) });
+    expect(r.result).toBe('VALID');
+    expect(r.disclosed).toEqual({ name: '张三', validUntil: '2032-01-01' });
+  });
+
+  it('reads a licence type from the ledger once per verifier (types are immutable)', async () => {
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    expect((await verifier.verify({ token: await present(['licenceClass']) })).result).toBe('VALID');
+    expect(ledger.calls.filter((call) => call === 'getLicenceType')).toHaveLength(1);
+  });
+
+  it('is STATUS_UNAVAILABLE (TYPE_UNKNOWN), never VALID, when the catalogue lacks the type', async () => {
+    const token = await present();
+    world.types.clear();
+    const r = await verifierFor().verify({ token });
+    expect(r.result).toBe('STATUS_UNAVAILABLE');
+    expect(r.reason?.code).toBe('TYPE_UNKNOWN');
+    expect(r.disclosed).toBeUndefined();
   });
 
   it('is REPLAYED the second time a token is presented', async () => {

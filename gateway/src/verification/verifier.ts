@@ -14,9 +14,10 @@ import {
   verifyDisclosure,
   verifyStatement,
   type LicenceRecord,
+  type LicenceType,
   type SigningKey,
 } from '@licence-ledger/domain';
-import { PRESENTATION_ALG, RECEIPT_TYP } from '../presentation/format';
+import { PRESENTATION_ALG, RECEIPT_TYP, type DisclosedField } from '../presentation/format';
 import { KeyCache } from './key-cache';
 import type { VerifierDeps } from './ports';
 import {
@@ -29,6 +30,7 @@ import {
   type VerificationResult,
 } from './result';
 import { parseClaims, parseHeader } from './token';
+import { LicenceTypeCache } from './type-cache';
 
 /** A verification request as the HTTP layer passes it on (the token is untrusted). */
 export interface VerificationRequest {
@@ -67,6 +69,7 @@ const stop = (result: VerificationCode, code: string, text: string): Decision =>
 /** Builds a verifier over the province's own ledger copy and replay store. */
 export function createVerifier(deps: VerifierDeps): Verifier {
   const keys = new KeyCache();
+  const types = new LicenceTypeCache((code) => deps.ledger.getLicenceType(code));
   const toleranceMs = deps.clockToleranceSeconds * 1000;
 
   /** Checks a key's stored certificate against its province's signing CA at `at`; undefined when it holds. */
@@ -111,7 +114,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     } catch {
       return stop('INVALID_SIGNATURE', 'SIGNATURE', 'the token signature does not verify');
     }
-    const parsed = parseClaims(payload);
+    // The token's lid leaves out the issuer USCC: it is the signing key's agency, by construction.
+    const parsed = parseClaims(payload, key.agencyUscc);
     if (!parsed.ok) return stop('MALFORMED', 'CLAIMS', parsed.why);
     const claims = parsed.value;
     trail.lid = claims.id;
@@ -130,8 +134,13 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (claims.exp * 1000 + toleranceMs <= now.getTime())
       return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
 
-    const licence = await deps.ledger.readLicence(claims.id);
+    // The type's field list turns disclosed positions into names (cached: types never change).
+    const [licence, type] = await Promise.all([
+      deps.ledger.readLicence(claims.id),
+      types.get(claims.typeCode),
+    ]);
     if (licence === null) return stop('NOT_ON_LEDGER', 'NOT_FOUND', 'no such licence on the ledger');
+    // Holds by construction of the id; kept as a defence should the key or licence record disagree.
     if (key.agencyUscc !== licence.issuerUscc || key.provinceMsp !== licence.issuerMsp) {
       return stop(
         'INVALID_SIGNATURE',
@@ -139,7 +148,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         "the token is not signed by the licence's issuing agency",
       );
     }
-    for (const [name, [value, salt]] of Object.entries(claims.d)) {
+    // The chaincode never records a licence of a type outside the catalogue: without the type the
+    // disclosures cannot be checked, so the answer cannot be established.
+    if (type === null) {
+      return stop('STATUS_UNAVAILABLE', 'TYPE_UNKNOWN', "the licence's type is not in the ledger catalogue");
+    }
+    const named = namedDisclosures(type, claims.d);
+    if (!Array.isArray(named)) return named;
+    for (const { name, value, salt } of named) {
       if (!verifyDisclosure(licence.commitment, { name, value, salt })) {
         return stop('FIELD_MISMATCH', 'FIELD', `disclosed field '${name}' does not match the ledger`);
       }
@@ -152,7 +168,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (!fresh) return stop('REPLAYED', 'REPLAYED', 'this token has already been presented');
 
     const disclosed: Record<string, string | number | boolean> = {};
-    for (const [name, [value]] of Object.entries(claims.d)) disclosed[name] = value;
+    for (const { name, value } of named) disclosed[name] = value;
     const status = effectiveStatus(licence, now);
     const summary: LicenceSummary = {
       id: licence.id,
@@ -178,7 +194,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       };
     }
 
-    const recognition = await recognise(licence, now);
+    const recognition = await recognise(licence, type, now);
     if (recognition === null) {
       return {
         ...stop(
@@ -225,10 +241,13 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return undefined;
   }
 
-  async function recognise(licence: LicenceRecord, now: Date): Promise<Recognition | null> {
+  async function recognise(
+    licence: LicenceRecord,
+    type: LicenceType,
+    now: Date,
+  ): Promise<Recognition | null> {
     if (licence.issuerMsp === deps.myMsp) return { basis: 'own' };
-    const type = await deps.ledger.getLicenceType(licence.typeCode);
-    if (type?.nationallyRecognised === true) return { basis: 'national' };
+    if (type.nationallyRecognised) return { basis: 'national' };
     const rule = await deps.ledger.getEffectiveRecognition(
       deps.myMsp,
       licence.typeCode,
@@ -272,6 +291,29 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       return { ...decision, ledger: trail.ledger, verifiedAt, receipt };
     },
   };
+}
+
+/**
+ * The token's disclosures with the names their positions have in `type`; FIELD_MISMATCH (like a
+ * field name the licence does not have) for a position the type does not have.
+ */
+function namedDisclosures(
+  type: LicenceType,
+  d: readonly DisclosedField[],
+): Decision | { name: string; value: string | number | boolean; salt: string }[] {
+  const named: { name: string; value: string | number | boolean; salt: string }[] = [];
+  for (const [position, value, salt] of d) {
+    const spec = type.fields[position];
+    if (spec === undefined) {
+      return stop(
+        'FIELD_MISMATCH',
+        'FIELD_POSITION',
+        `the licence type has no field at position ${position}`,
+      );
+    }
+    named.push({ name: spec.name, value, salt });
+  }
+  return named;
 }
 
 /** Why the token's own key may not be trusted for a token issued at `iatMs`; undefined when it may. */
