@@ -40,7 +40,8 @@ import { LicenceTypeCache } from './licence-types';
 import type { IssuanceStore, LicenceReadStore, LicenceRow, OutboxKind, OutboxRow } from './ports';
 
 /** The steps of the crash-safe path, for fault-injection tests. */
-export type IssueStep = 'intentRecorded' | 'prepared' | 'preparedStored' | 'submitted' | 'committed';
+export type IssueStep =
+  'built' | 'intentRecorded' | 'prepared' | 'preparedStored' | 'submitted' | 'committed';
 
 /** Test hooks: called after each step; throwing simulates a crash there. */
 export interface IssuanceHooks {
@@ -326,6 +327,7 @@ export class IssuanceService {
       error: null,
       createdAt: this.ctx.clock().toISOString(),
     };
+    await this.step('built', row.id);
     await this.store.recordIntent(
       prepared.map((p) => p.row),
       row,
