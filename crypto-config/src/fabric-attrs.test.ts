@@ -37,7 +37,7 @@ describe('encodeFabricAttrs', () => {
   });
 
   it('round-trips any valid attribute map through JSON.parse', () => {
-    const name = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
+    const name = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/).filter((n) => n !== '__proto__');
     const value = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
     fc.assert(
       fc.property(fc.dictionary(name, value, { maxKeys: 6 }), (attrs) => {
@@ -56,6 +56,11 @@ describe('encodeFabricAttrs', () => {
 });
 
 describe('checkAttrs', () => {
+  it('rejects an attribute named __proto__ instead of dropping it (regression: found by fast-check)', () => {
+    const attrs = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
+    expect(() => checkAttrs(attrs)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it.each([[null], [[]], ['x'], [{ 'a b': 'x' }], [{ a: 1 }], [{ a: 'x'.repeat(257) }]])(
     'rejects %p with INVALID_ARGUMENT',
     (attrs) => {

@@ -23,7 +23,8 @@ export function checkAttrs(attrs: unknown): FabricAttrs {
   const out: Record<string, string> = {};
   for (const name of Object.keys(attrs)) {
     const value: unknown = (attrs as Record<string, unknown>)[name];
-    if (!ATTR_NAME.test(name))
+    // '__proto__' would set the copy's prototype instead of an attribute, silently dropping it.
+    if (!ATTR_NAME.test(name) || name === '__proto__')
       throw new LicenceError('INVALID_ARGUMENT', 'attribute name is not allowed', { name });
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ATTR_VALUE) {
       throw new LicenceError('INVALID_ARGUMENT', 'attribute value must be a non-empty short string', {

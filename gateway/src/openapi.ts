@@ -3,7 +3,7 @@
  * it serves, next to its code; this module adds the shared parts (problem responses, bearer
  * security, pagination parameters, health endpoints) and merges them, refusing duplicates.
  */
-import { HTTP_STATUS, UNSUPPORTED_MEDIA_TYPE, problemType } from './http/problem';
+import { HTTP_STATUS, problemType } from './http/problem';
 import { ERROR_CODES } from '@licence-ledger/domain';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './http/pagination';
 
@@ -40,7 +40,7 @@ export function joinPath(base: string, rel: string): string {
 
 /** The shared components every document carries. */
 function baseComponents(): OpenApiObject {
-  const statuses = [...new Set([...Object.values(HTTP_STATUS), UNSUPPORTED_MEDIA_TYPE])].sort();
+  const statuses = [...new Set(Object.values(HTTP_STATUS))].sort();
   const responses: OpenApiObject = {};
   for (const status of statuses) {
     responses[`Problem${status}`] = {
