@@ -34,7 +34,7 @@ import type {
 } from '@licence-ledger/domain';
 import { isErrorCode } from '@licence-ledger/domain';
 import type { ProvinceContext } from './context';
-import { validateFields } from './field-validation';
+import { isIsoDate, validateFields } from './field-validation';
 import { holderRefOf } from './holder-ref';
 import { LicenceTypeCache } from './licence-types';
 import type { IssuanceStore, LicenceReadStore, LicenceRow, OutboxKind, OutboxRow } from './ports';
@@ -232,6 +232,14 @@ export class IssuanceService {
     const type: LicenceType = await this.types.get(input.typeCode);
     const now = this.ctx.clock();
     const { fields, holderId } = validateFields(type, input.fields, now);
+    if (!isIsoDate(input.validFrom)) {
+      throw new LicenceError('SCHEMA_VIOLATION', 'validFrom is not a calendar date', { path: '/validFrom' });
+    }
+    if (input.validUntil !== null && !isIsoDate(input.validUntil)) {
+      throw new LicenceError('SCHEMA_VIOLATION', 'validUntil is not a calendar date', {
+        path: '/validUntil',
+      });
+    }
     if (input.validUntil !== null && input.validUntil < input.validFrom) {
       throw new LicenceError('SCHEMA_VIOLATION', 'validUntil is before validFrom', { path: '/validUntil' });
     }
