@@ -98,8 +98,11 @@ export class ApiClient {
 export function problemToError(status: number, body: unknown): LicenceError {
   const problem = (typeof body === 'object' && body !== null ? body : {}) as Problem;
   const code = isErrorCode(problem.code) ? problem.code : 'INTERNAL';
-  const errors = Array.isArray(problem.errors)
-    ? problem.errors.map((e) => `${e.path}: ${e.message}`)
+  const list: unknown = problem.errors;
+  const errors = Array.isArray(list)
+    ? (list as readonly { path?: unknown; message?: unknown }[]).map(
+        (e) => `${String(e.path)}: ${String(e.message)}`,
+      )
     : undefined;
   return new LicenceError(code, problem.detail ?? problem.title ?? `HTTP ${status}`, {
     status,

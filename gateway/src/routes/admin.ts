@@ -23,7 +23,7 @@ const ruleBody = compileValidator<RecognitionRuleInput>(S.RecognitionRuleBody);
 
 /** Ledger lists page with the chaincode's bookmark, carried in our opaque cursor. */
 function ledgerPage(req: Request): PageRequest {
-  const { limit, after } = parsePageQuery(req.query as Record<string, unknown>);
+  const { limit, after } = parsePageQuery(req.query);
   if (after === undefined) return { pageSize: limit };
   const [bookmark] = after;
   if (after.length !== 1 || typeof bookmark !== 'string') {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest types response bodies as any; the assertions check their shape */
 /**
  * The authorisation matrix: every kind of caller (role × province × own/foreign agency) against
  * every kind of operation on a Guangdong licence, through Guangdong's gateway, plus Zhejiang's

@@ -56,7 +56,7 @@ export async function sendIdempotent(
 
 /** Reads ?limit and ?cursor for lists keyed by (time, id). */
 export function timeIdPage(req: Request): KeysetPage {
-  const { limit, after } = parsePageQuery(req.query as Record<string, unknown>);
+  const { limit, after } = parsePageQuery(req.query);
   if (after === undefined) return { limit };
   const [time, id] = after;
   if (

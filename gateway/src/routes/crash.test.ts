@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- supertest types response bodies as any; the assertions check their shape */
 /**
  * Crash safety of issuance: the issuing request dies at each step (before the database write, after
  * it, after endorsement, after the endorsed bytes are stored, after submit, after the commit is

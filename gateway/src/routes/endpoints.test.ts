@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- supertest types response bodies as any; the assertions check their shape */
 /**
  * Every endpoint's success path (and its characteristic refusal) over the real services: issue,
  * batch, idempotency, renew, amend, transfer and accept, holder wallet and usage trace, webhooks

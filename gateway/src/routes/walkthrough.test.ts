@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- supertest types response bodies as any; the assertions check their shape */
 /**
  * The README walk-through over HTTP: issue in Guangdong → present → verify in Zhejiang (VALID) →
  * revoke in Guangdong → verify in Zhejiang again (REVOKED with the reason).

@@ -23,6 +23,15 @@ export interface ValidatedFields {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `text` holds a C0 control character or DEL. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 const patternCache = new Map<string, RegExp | null>();
 
 /** A compiled, fully anchored pattern; null when the catalogue's pattern does not compile. */
@@ -58,7 +67,7 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
         return `must have at most ${spec.maxLength ?? DEFAULT_MAX_FIELD_LENGTH} characters`;
       }
       // Control characters have no place in a licence field and break QR and log rendering.
-      if (/[\u0000-\u001f\u007f]/u.test(value)) return 'must not contain control characters';
+      if (hasControlCharacter(value)) return 'must not contain control characters';
       if (spec.pattern !== undefined) {
         const re = compiledPattern(spec.pattern);
         if (re === null || !re.test(value)) return 'does not match the pattern of its licence type';

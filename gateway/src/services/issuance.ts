@@ -27,7 +27,6 @@ import type {
   ErrorCode,
   IsoDate,
   IssueRequest,
-  LicenceFields,
   LicenceRecord,
   LicenceType,
   TxName,
@@ -270,7 +269,7 @@ export class IssuanceService {
         holderId === undefined
           ? holderRefOf(this.ctx.holderSecret, 'organisation', agencyUscc)
           : holderRefOf(this.ctx.holderSecret, type.holderKind, holderId),
-      fields: fields as LicenceFields,
+      fields: fields,
       salts,
       kid: key.kid,
       validFrom: input.validFrom,

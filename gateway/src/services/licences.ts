@@ -4,13 +4,7 @@
  * list. Every change is authorised per object before it reaches the ledger, which checks it again.
  */
 import { LicenceError } from '@licence-ledger/domain';
-import type {
-  HistoryEntry,
-  LicenceFields,
-  LicenceRecord,
-  StatusAction,
-  StatusCode,
-} from '@licence-ledger/domain';
+import type { HistoryEntry, LicenceFields, LicenceRecord, StatusCode } from '@licence-ledger/domain';
 import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
 import { mayReadFull, requireOwnProvince, writerFor } from './access';
@@ -76,7 +70,7 @@ export class LicenceService {
     }
     const { value, txId, blockNumber } = await client.changeStatus({
       id,
-      action: input.action as StatusAction,
+      action: input.action,
       reasonCode: input.reasonCode,
       reasonText: input.reasonText,
     });

@@ -3,7 +3,6 @@
  * anything; it only maps rows and groups repository calls into the transactions the services'
  * crash-safety argument relies on.
  */
-import type { TxName } from '@licence-ledger/domain';
 import type { Store } from '../storage/store';
 import type { StoredLicence } from '../storage/licences';
 import type { OutboxEntry } from '../storage/outbox';
@@ -44,7 +43,7 @@ function toOutbox(e: OutboxEntry): OutboxRow {
   return {
     id: e.id,
     kind: e.kind as OutboxKind,
-    tx: e.txName as TxName,
+    tx: e.txName,
     args: e.args,
     agencyUscc: e.agency ?? '',
     licenceIds: e.licenceIds,
