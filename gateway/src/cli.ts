@@ -36,6 +36,8 @@ interface Command {
   readonly usage: string;
   readonly options: Options;
   readonly help: Readonly<Record<string, string>>;
+  /** Extra lines after the options. */
+  readonly notes?: readonly string[];
   run(values: Values, out: (line: string) => void): Promise<void>;
 }
 
@@ -157,13 +159,18 @@ const commands: Readonly<Record<string, Command>> = {
 
   serve: {
     summary: 'start one province gateway configured from the environment',
-    usage: `PROVINCE_MSP=GuangdongMSP PORT=8080 TOKEN_ISSUERS='[...]' CRYPTO_DIR=.data/crypto ${CLI} serve`,
+    usage: `${CLI} serve`,
     options: { ...common },
-    help: {
-      environment:
-        'PROVINCE_MSP, PORT, HOST, DATA_DIR, DATABASE_URL (else embedded Postgres), LEDGER=embedded|fabric, FABRIC_*, TOKEN_ISSUERS, TOKEN_AUDIENCE, CRYPTO_DIR, LOG_LEVEL',
-      help: 'show this help',
-    },
+    help: { help: 'show this help' },
+    notes: [
+      'configured by environment variables:',
+      '  PROVINCE_MSP, PORT, HOST, DATA_DIR, LOG_LEVEL',
+      '  DATABASE_URL (when unset, an embedded Postgres under DATA_DIR)',
+      '  LEDGER=embedded|fabric, FABRIC_PEER_ENDPOINT, FABRIC_TLS_CA_PATH, FABRIC_CERT_PATH, FABRIC_KEY_PATH, …',
+      '  TOKEN_ISSUERS=\'[{"iss": "…", "pem": "…"}]\', TOKEN_AUDIENCE',
+      '  CRYPTO_DIR (crypto-config output, default .data/crypto), LEDGER_MEMBERS (embedded ledger channel members)',
+      `example: PROVINCE_MSP=GuangdongMSP PORT=8080 CRYPTO_DIR=.data/crypto ${CLI} serve`,
+    ],
     async run(_values, out) {
       const gateway = await startGateway(loadConfig(process.env));
       out(`gateway listening on ${gateway.url}`);
@@ -400,6 +407,7 @@ const commands: Readonly<Record<string, Command>> = {
 function helpOf(name: string, c: Command): string {
   const lines = [`${CLI} ${name}: ${c.summary}`, '', `usage: ${c.usage}`, '', 'options:'];
   for (const [opt, text] of Object.entries(c.help)) lines.push(`  --${opt.padEnd(16)} ${text}`);
+  if (c.notes !== undefined) lines.push('', ...c.notes);
   return lines.join('\n');
 }
 
