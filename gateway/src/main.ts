@@ -253,7 +253,7 @@ export async function startGateway(
   config: GatewayConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningGateway> {
-  const logger = createLogger({ level: config.logLevel, base: { province: config.provinceMsp } });
+  const logger = createLogger({ level: config.logLevel });
   const cryptoDir = resolve(env.CRYPTO_DIR ?? join('.data', 'crypto'));
   const material = loadProvinceMaterial(cryptoDir, config.provinceMsp);
   let port: LedgerPort;
