@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import QRCode from 'qrcode';
-import { LicenceError } from '@licence-ledger/domain';
+import { LicenceError, isValidUscc } from '@licence-ledger/domain';
 import { LOG_LEVELS, defaultAudience, loadConfig } from './config';
 import type { LogLevel } from './config';
 import { ApiClient } from './demo/api-client';
@@ -194,7 +194,7 @@ const commands: Readonly<Record<string, Command>> = {
       province: 'MSP ID (GuangdongMSP, ZhejiangMSP, BeijingMSP) or gd, zj, bj',
       role: `one of ${PRINCIPAL_ROLES.join(', ')}`,
       agency: 'agency USCC (issuers; optional for verifiers)',
-      'holder-id': `citizen ID of the holder (holders; default the demo holder ${DEMO_HOLDER_ID})`,
+      'holder-id': `citizen ID, or USCC for a company, of the holder (holders; default ${DEMO_HOLDER_ID})`,
       sub: 'subject (default demo-<role>)',
       ttl: 'lifetime in seconds (default 3600, at most 43200)',
       ...commonHelp,
@@ -213,14 +213,10 @@ const commands: Readonly<Record<string, Command>> = {
       const dir = join(dataDir(values), 'demo');
       const idp = demoIdentityProviders(join(dir, 'idp'), [province]).get(province)!;
       const agency = str(values, 'agency');
+      const holderId = str(values, 'holder-id') ?? DEMO_HOLDER_ID;
+      const kind = isValidUscc(holderId) ? 'organisation' : 'person';
       const holderRef =
-        role === 'holder'
-          ? holderRefOf(
-              holderSecretFor(join(dir, province)),
-              'person',
-              str(values, 'holder-id') ?? DEMO_HOLDER_ID,
-            )
-          : undefined;
+        role === 'holder' ? holderRefOf(holderSecretFor(join(dir, province)), kind, holderId) : undefined;
       const token = await idp.mint({
         sub: str(values, 'sub') ?? `demo-${role}`,
         role: role as PrincipalRole,
@@ -288,7 +284,9 @@ const commands: Readonly<Record<string, Command>> = {
       print(out, values, body, () => [
         `issued ${body.licence.id}`,
         `  status ${body.licence.status}, ledger tx ${body.txId} in block ${body.blockNumber}`,
-        `next: ${invocation(values, 'present')} --as gd-holder --licence ${body.licence.id} --disclose name,class`,
+        body.licence.id.includes('.JDCJSZ.')
+          ? `next: ${invocation(values, 'present')} --as gd-holder --licence ${body.licence.id} --disclose name,class`
+          : `next: ${invocation(values, 'token')} --province <province> --role holder --holder-id <holder's ID or USCC>, then present with --token`,
       ]);
     },
   },
