@@ -1,0 +1,10 @@
+/** `--name value` command-line options with numeric defaults. */
+
+/** Reads `--name <number>` from argv, falling back to `fallback`. */
+export function numberArg(name: string, fallback: number, argv: readonly string[] = process.argv): number {
+  const at = argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}

@@ -1,0 +1,82 @@
+/** Machine facts, the results folder and stdout output shared by every benchmark. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from './sources';
+
+/** Where results go (git-ignored except .gitkeep). */
+export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
+
+/** What every result file records about the machine and the checkout. */
+export interface MachineInfo {
+  readonly date: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryMiB: { readonly total: number; readonly free: number };
+  readonly gitCommit: string;
+  /** True when the working tree had uncommitted changes (the figures then describe those too). */
+  readonly gitDirty: boolean;
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Facts about this machine and checkout. */
+export function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryMiB: { total: Math.round(totalmem() / 2 ** 20), free: Math.round(freemem() / 2 ** 20) },
+    gitCommit: git(['rev-parse', 'HEAD']) || 'unknown',
+    gitDirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+  };
+}
+
+/** Writes `bench/results/<name>.json` and returns its path relative to the repository. */
+export function writeResult(name: string, data: object): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return relative(REPO_ROOT, file);
+}
+
+/** One line of the human summary on stdout. */
+export function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** A number rounded to `digits` decimals (for readable JSON and summaries). */
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** The stated reason Fabric figures are absent (see issue 3). */
+export const FABRIC_UNAVAILABLE =
+  'unavailable: no Hyperledger Fabric network can be built on this machine (the Go module proxy ' +
+  'refuses every github.com/hyperledger/* module, so peer/orderer binaries cannot be installed); ' +
+  'figures here come from the embedded ledger only';
+
+/** Runs a benchmark entry point: errors go to stderr and set a failing exit code. */
+export function runMain(fn: () => Promise<unknown>): void {
+  fn().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
