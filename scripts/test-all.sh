@@ -53,7 +53,9 @@ else
 fi
 
 step "jest: every project"
-npx jest --ci --json --outputFile="$results_dir/jest.json" "$@" || status=1
+# PGlite (the embedded Postgres) loads its WebAssembly build through dynamic import(), which jest's VM
+# sandbox only allows with this flag.
+NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --ci --json --outputFile="$results_dir/jest.json" "$@" || status=1
 
 if [[ -f "$results_dir/jest.json" ]]; then
   node -e '
