@@ -24,7 +24,7 @@ if pg_out=$(bash gateway/scripts/postgres.sh start); then
   started_pg=1
   export TEST_DATABASE_URL
   TEST_DATABASE_URL=$(printf '%s\n' "$pg_out" | sed -n 's/^DATABASE_URL=//p' | tail -1)
-  echo "PostgreSQL ready (${TEST_DATABASE_URL%%@*}@…)"
+  echo "PostgreSQL ready on ${TEST_DATABASE_URL##*@}"
 else
   echo "ERROR: could not start PostgreSQL; the real-PostgreSQL suites cannot run" >&2
   status=1

@@ -31,7 +31,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Registers the lifecycle suite under `name` against the driver that `setup` builds. */
-export function describeLifecycle(name: string, setup: () => Promise<LifecycleDriver>, timeoutMs = 60_000): void {
+export function describeLifecycle(
+  name: string,
+  setup: () => Promise<LifecycleDriver>,
+  timeoutMs = 60_000,
+): void {
   describe(`licence lifecycle: ${name}`, () => {
     let driver: LifecycleDriver;
     let id: string;
@@ -56,7 +60,11 @@ export function describeLifecycle(name: string, setup: () => Promise<LifecycleDr
         reasonCode: 'TRAFFIC_POINTS',
         reasonText: 'points limit reached',
       });
-      expect(await driver.read(id)).toMatchObject({ status: '02', statusReasonCode: 'TRAFFIC_POINTS', revision: 2 });
+      expect(await driver.read(id)).toMatchObject({
+        status: '02',
+        statusReasonCode: 'TRAFFIC_POINTS',
+        revision: 2,
+      });
     });
 
     it('refuses a second suspension and leaves the record unchanged', async () => {
@@ -76,7 +84,12 @@ export function describeLifecycle(name: string, setup: () => Promise<LifecycleDr
     });
 
     it('refuses a status change by another province', async () => {
-      const request = { id, action: 'revoke', reasonCode: 'FOREIGN', reasonText: 'not ours to revoke' } as const;
+      const request = {
+        id,
+        action: 'revoke',
+        reasonCode: 'FOREIGN',
+        reasonText: 'not ours to revoke',
+      } as const;
       expect(await codeOf(driver.changeStatus('foreign', request))).toBe('ACCESS_DENIED');
       expect(await driver.read(id)).toMatchObject({ status: '01', revision: 3 });
     });
