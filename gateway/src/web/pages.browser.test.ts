@@ -287,6 +287,22 @@ if (executable === undefined) {
       await shot(holder, 'wallet-mobile');
     });
 
+    it('shows a garbled presentation as a red MALFORMED verdict, and a short purpose as a field error', async () => {
+      const page = await user('verify-malformed');
+      await page.goto(`${zj.url}/verify`);
+      await useToken(page, await t.token({ role: 'verifier', province: ZJ, agency: AGENCY.zjDmv }));
+      await page.fill('#presentation', 'not.a-presentation');
+      await page.fill('#purpose', '查');
+      await page.click('#verify-submit');
+      expect(await fieldError(page, 'purpose')).not.toBe('');
+      await page.fill('#purpose', '窗口核验 counter check');
+      await page.click('#verify-submit');
+      await page.locator('#verdict[data-result="MALFORMED"]').waitFor();
+      expect(await computedStyle(page, '#verdict', 'background-color')).toBe('rgb(179, 38, 30)');
+      expect(await page.textContent('#result')).toContain('未读取账本');
+      await shot(page, 'verify-malformed');
+    });
+
     it('leaves no console errors or uncaught exceptions on any page', () => {
       expect(watched.map((w) => w.name)).toEqual(
         expect.arrayContaining(['landing', 'issuer-errors', 'issuer', 'wallet', 'verify', 'verify-gd']),
