@@ -1,7 +1,7 @@
 /** Machine facts, the results folder and stdout output shared by every benchmark. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './sources';
 
@@ -16,6 +16,11 @@ export interface MachineInfo {
   readonly cpus: number;
   readonly cpuModel: string;
   readonly memoryMiB: { readonly total: number; readonly free: number };
+  /**
+   * 1/5/15-minute load averages when the benchmark started: anything above ~0.5 means other work
+   * shared the two cores, and the figures are lower than this machine can do alone.
+   */
+  readonly loadAverageAtStart: readonly number[];
   readonly gitCommit: string;
   /** True when the working tree had uncommitted changes (the figures then describe those too). */
   readonly gitDirty: boolean;
@@ -43,16 +48,21 @@ export function machineInfo(): MachineInfo {
     cpus: list.length,
     cpuModel: list[0]?.model.trim() ?? 'unknown',
     memoryMiB: { total: Math.round(totalmem() / 2 ** 20), free: Math.round(freemem() / 2 ** 20) },
+    loadAverageAtStart: loadavg().map((v) => round(v, 2)),
     gitCommit: git(['rev-parse', 'HEAD']) || 'unknown',
     gitDirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
   };
 }
 
-/** Writes `bench/results/<name>.json` and returns its path relative to the repository. */
+/**
+ * Writes `bench/results/<name>.json` (with the load average at the end, next to the machine's at
+ * the start) and returns its path relative to the repository.
+ */
 export function writeResult(name: string, data: object): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  const doc = { ...data, loadAverageAtEnd: loadavg().map((v) => round(v, 2)) };
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return relative(REPO_ROOT, file);
 }
 
@@ -73,10 +83,25 @@ export const FABRIC_UNAVAILABLE =
   'refuses every github.com/hyperledger/* module, so peer/orderer binaries cannot be installed); ' +
   'figures here come from the embedded ledger only';
 
-/** Runs a benchmark entry point: errors go to stderr and set a failing exit code. */
+let failed = false;
+
+/** Marks this run as failed: the process will exit non-zero, but the benchmark carries on. */
+export function markFailed(): void {
+  failed = true;
+}
+
+/**
+ * Runs a benchmark entry point: errors go to stderr; the exit code is 0 only when `fn` resolves and
+ * nothing called markFailed (lib/sources sets it to 1 until then).
+ */
 export function runMain(fn: () => Promise<unknown>): void {
-  fn().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  fn().then(
+    () => {
+      process.exitCode = failed ? 1 : 0;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -29,6 +29,10 @@ interface LoaderInternals {
   _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void>;
 }
 
+// A benchmark counts as failed until runMain records its success: fabric-contract-api installs an
+// uncaughtException handler that only logs, so a failure while loading would otherwise exit 0.
+process.exitCode = 1;
+
 const loader = Module as unknown as LoaderInternals;
 const installed = Symbol.for('licence-ledger.bench.sources');
 const registry = globalThis as unknown as Record<symbol, boolean>;
