@@ -80,7 +80,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return {
     async verify(bearer: string): Promise<Principal> {
       if (typeof bearer !== 'string' || bearer.length === 0) throw rejected('missing', 'no access token');
-      if (bearer.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(bearer)) {
+      if (bearer.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(bearer) || !isCanonical(bearer)) {
         throw rejected('malformed', 'the access token is not a compact JWS');
       }
       const header = readHeader(bearer);
@@ -202,4 +202,13 @@ function fromClaimFailure(claim: unknown, reason: unknown): LicenceError {
     default:
       return rejected('claims', 'the access token lacks a required claim');
   }
+}
+
+/**
+ * Each part must be the one canonical base64url spelling of its bytes: base64url has several
+ * spellings of the same final byte, and accepting them would let one signature appear as many
+ * different tokens.
+ */
+function isCanonical(token: string): boolean {
+  return token.split('.').every((part) => Buffer.from(part, 'base64url').toString('base64url') === part);
 }
