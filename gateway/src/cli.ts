@@ -19,7 +19,7 @@ import { DEMO_HOLDER_ID, runDemo } from './demo/run';
 import type { DemoTokens } from './demo/run';
 import { onShutdown, startGateway } from './main';
 import { createLogger } from './logging';
-import { holderRefOf } from './services/holder-ref';
+import { holderRefOf } from './auth/holder-ref';
 import { holderSecretFor } from './main';
 import { PRINCIPAL_ROLES } from './auth/principal';
 import type { PrincipalRole } from './auth/principal';

@@ -27,18 +27,13 @@ import { MIN_HOLDER_SECRET_BYTES } from './auth/holder-ref';
 import { createReceiptSigner, loadAgencyKeys } from './keys';
 import { createEmbeddedLedgerPort, createFabricLedgerPort } from './ledger';
 import type { LedgerPort } from './ledger';
-import { createPool, ping } from './storage/db';
-import { createStore } from './storage/store';
-import { startEmbeddedPostgres } from './storage/embedded-postgres';
-import type { EmbeddedPostgres } from './storage/embedded-postgres';
-import { migrate } from './storage/migrate';
+import { openStore } from './storage/store';
 import { provinceRouters } from './routes';
 import { createServices } from './services';
 import type { ProvinceServices } from './services';
 import type { IssuanceHooks } from './services/issuance';
 import { provinceLedger } from './services/identities';
 import { fileKeyVault } from './services/key-vault';
-import { ServiceStore } from './services/store-adapter';
 import { loadProvinceMaterial } from './demo/material';
 import type { ProvinceMaterial } from './demo/material';
 
@@ -105,19 +100,10 @@ function receiptKeyFor(dataDir: string): string {
 export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRuntime> {
   const { material, config, logger } = opts;
   const clock = opts.clock ?? (() => new Date());
-  let embedded: EmbeddedPostgres | undefined;
-  let connectionString = config.databaseUrl;
-  if (connectionString === undefined) {
-    embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres') });
-    connectionString = embedded.connectionString;
-  }
-  const pool = createPool({ connectionString, max: embedded === undefined ? 10 : 1 });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrate(pool);
-    const db = createStore(pool);
     const keyVault = fileKeyVault(join(config.dataDir, 'agency-keys'));
     const keys = loadAgencyKeys([...material.agencyKeys, ...keyVault.loadAll()]);
-    const store = new ServiceStore(db);
     const ctx = {
       msp: material.mspId,
       provinceCode: material.code,
@@ -154,7 +140,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       verifier,
       routers: provinceRouters(services),
       readiness: async () => {
-        const database = await ping(pool);
+        const database = await store.ping();
         let ledger = false;
         try {
           ledger = (await opts.port.chainInfo()).height > 0;
@@ -169,20 +155,18 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
     return {
       services,
       app,
-      pool,
+      pool: store.pool,
       recovered,
       async close() {
         if (closed) return;
         closed = true;
         await services.projection.stop();
         await services.webhooks.stop();
-        await pool.end();
-        await embedded?.stop();
+        await store.close();
       },
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
     throw error;
   }
 }

@@ -11,7 +11,7 @@ import { DEMO_PROVINCES } from './catalogue';
 import { startCluster } from './cluster';
 import type { Cluster } from './cluster';
 import { defaultPkiConfigPath } from './material';
-import { holderRefOf } from '../services/holder-ref';
+import { holderRef } from '../auth/holder-ref';
 import type { LogLevel } from '../config';
 
 /** A sample holder for the demo (a made-up citizen ID with a valid check character). */
@@ -80,7 +80,7 @@ async function mintDemoTokens(cluster: Cluster, urls: Record<string, string>): P
     if (market !== undefined) await mint('market-issuer', 'issuer', { agency: market.uscc });
     await mint('verifier', 'verifier', dmv === undefined ? {} : { agency: dmv.uscc });
     const secret = hosted.runtime.services.ctx.holderSecret;
-    await mint('holder', 'holder', { holderRef: holderRefOf(secret, 'person', DEMO_HOLDER_ID) });
+    await mint('holder', 'holder', { holderRef: holderRef(secret, DEMO_HOLDER_ID) });
   }
   return {
     gateways: urls,

@@ -44,7 +44,7 @@ export async function sendIdempotent(
 ): Promise<void> {
   const p = principalOf(req);
   const outcome = await idempotent(
-    ctx.store,
+    ctx.store.idempotency,
     `${p.province}/${p.sub}`,
     idempotencyKeyOf(req),
     requestHash(req.method, `${req.baseUrl}${req.path}`, req.body),

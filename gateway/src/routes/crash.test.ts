@@ -64,7 +64,7 @@ describe('issuance survives a crash at every step', () => {
     const local = new Map<string, string>();
     let after: readonly [string, string] | undefined;
     do {
-      const page = await runtime.services.ctx.store.db.licences.listByAgency(AGENCY.gdDmv, {
+      const page = await runtime.services.ctx.store.licences.listByAgency(AGENCY.gdDmv, {
         limit: 100,
         ...(after === undefined ? {} : { after }),
       });
@@ -115,7 +115,7 @@ describe('issuance survives a crash at every step', () => {
       .map(([id]) => id)
       .sort();
     expect([...after.ledger].sort()).toEqual(issued);
-    expect(await runtime.services.ctx.store.db.outbox.listPending()).toEqual([]);
+    expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
   });
 
   it('catches the projection up from its checkpoint after it was stopped', async () => {
@@ -131,10 +131,10 @@ describe('issuance survives a crash at every step', () => {
       id,
       { action: 'revoke', reasonCode: 'CRASH_TEST', reasonText: '' },
     );
-    expect((await runtime.services.ctx.store.db.projection.get(id))?.status).not.toBe('07');
+    expect((await runtime.services.ctx.store.projection.get(id))?.status).not.toBe('07');
     const restarted = await restart();
     await restarted.services.projection.caughtUp(change.blockNumber);
-    expect(await restarted.services.ctx.store.db.projection.get(id)).toMatchObject({
+    expect(await restarted.services.ctx.store.projection.get(id)).toMatchObject({
       status: '07',
       reasonCode: 'CRASH_TEST',
     });

@@ -12,7 +12,7 @@ import { defaultAudience } from '../config';
 import { startCluster } from '../demo/cluster';
 import type { Cluster, ClusterOptions } from '../demo/cluster';
 import type { PrincipalRole } from '../auth/principal';
-import { holderRefOf } from '../services/holder-ref';
+import { holderRef as citizenRef } from '../auth/holder-ref';
 
 /** Province MSP IDs of the test cluster. */
 export const GD = 'GuangdongMSP';
@@ -69,7 +69,7 @@ export async function startTestCluster(opts: Partial<ClusterOptions> = {}): Prom
     ...opts,
   });
   const holderRef = (mspId: string, id: string): string =>
-    holderRefOf(cluster.province(mspId).runtime.services.ctx.holderSecret, 'person', id);
+    citizenRef(cluster.province(mspId).runtime.services.ctx.holderSecret, id);
   return {
     cluster,
     dir,

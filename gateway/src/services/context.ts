@@ -8,7 +8,7 @@ import type { Logger } from '../logging';
 import type { KeyRing, ReceiptSigner } from '../keys';
 import type { ProvinceLedger } from './identities';
 import type { KeyVault } from './key-vault';
-import type { ServiceStore } from './store-adapter';
+import type { Store } from '../storage/store';
 
 /** The dependencies of one province's services. */
 export interface ProvinceContext {
@@ -18,8 +18,8 @@ export interface ProvinceContext {
   readonly provinceCode: string;
   /** Typed ledger clients for the province's identities. */
   readonly ledger: ProvinceLedger;
-  /** The province's database: the services' ports, and the repositories as `store.db`. */
-  readonly store: ServiceStore;
+  /** The province's database (its repositories; `transaction` groups writes that go together). */
+  readonly store: Store;
   /** Agency signing keys this gateway holds. */
   readonly keys: KeyRing;
   /** Where keys the gateway generates are kept. */

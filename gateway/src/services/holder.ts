@@ -7,13 +7,14 @@ import { LicenceError } from '@licence-ledger/domain';
 import { createPresentation, renderQr } from '../presentation';
 import type { ProvinceContext } from './context';
 import type { LicenceTypeCache } from './licence-types';
-import type { KeysetPage, LicenceRow, Paged } from './ports';
 import { listItem, type LicenceListItem } from './licences';
+import type { StoredLicence } from '../storage/licences';
+import type { KeysetPage, Paged } from '../storage/rows';
 import type { VerificationEntry } from '../storage/verification-log';
 
 /** A licence as its holder sees it: the list form plus the content. */
 export interface HolderLicence extends LicenceListItem {
-  readonly fields: LicenceRow['fields'];
+  readonly fields: StoredLicence['fields'];
 }
 
 /** A presentation with its QR code. */
@@ -40,7 +41,7 @@ export class HolderService {
 
   /** A page of the holder's licences, newest first. */
   async myLicences(holderRef: string, page: KeysetPage): Promise<Paged<HolderLicence>> {
-    const rows = await this.ctx.store.byHolder(holderRef, page);
+    const rows = await this.ctx.store.licences.listByHolder(holderRef, page);
     // Pending and failed issuances are not licences yet (or ever); the page may then be shorter.
     const issued = rows.items.filter((row) => row.state === 'issued');
     return { items: issued.map((row) => ({ ...listItem(row), fields: row.fields })), next: rows.next };
@@ -52,7 +53,7 @@ export class HolderService {
     licenceId: string,
     disclose: readonly string[],
   ): Promise<PresentationOutcome> {
-    const row = await this.ctx.store.licence(licenceId);
+    const row = await this.ctx.store.licences.get(licenceId);
     // Another holder's licence looks exactly like a missing one.
     if (row === undefined || row.state !== 'issued' || row.holderRef !== holderRef) {
       throw new LicenceError('NOT_FOUND', 'you hold no licence with this identifier', { id: licenceId });
@@ -60,7 +61,7 @@ export class HolderService {
     const licence = await this.ctx.ledger.admin.readLicence(licenceId);
     if (licence === null)
       throw new LicenceError('NOT_FOUND', 'the licence is not on the ledger', { id: licenceId });
-    const key = this.ctx.keys.active(row.issuerUscc);
+    const key = this.ctx.keys.active(row.agency);
     const presentation = await createPresentation({
       licence,
       licenceType: await this.types.get(licence.typeCode),
@@ -93,7 +94,7 @@ export class HolderService {
     const ids: string[] = [];
     let after: KeysetPage['after'];
     do {
-      const rows = await this.ctx.store.byHolder(holderRef, {
+      const rows = await this.ctx.store.licences.listByHolder(holderRef, {
         limit: 100,
         ...(after === undefined ? {} : { after }),
       });
@@ -101,6 +102,6 @@ export class HolderService {
       after = rows.next;
     } while (after !== undefined && ids.length < MAX_HOLDER_LICENCES);
     if (ids.length === 0) return { items: [], next: undefined };
-    return this.ctx.store.db.verifications.listByLicences(ids, page);
+    return this.ctx.store.verifications.listByLicences(ids, page);
   }
 }

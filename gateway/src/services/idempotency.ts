@@ -4,7 +4,7 @@
  * with a different request is a CONFLICT, as is a repeat while the first is still running.
  */
 import { LicenceError, canonicalize, sha256b64url } from '@licence-ledger/domain';
-import type { IdempotencyStore } from './ports';
+import type { IdempotencyRepo } from '../storage/idempotency';
 
 /** Shape of an acceptable Idempotency-Key header value (printable ASCII, as RFC drafts suggest). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -25,7 +25,7 @@ export function requestHash(method: string, path: string, body: unknown): string
  * only for success; a failed first attempt releases the key so the client may retry it.
  */
 export async function idempotent(
-  store: IdempotencyStore,
+  store: IdempotencyRepo,
   caller: string,
   key: string | undefined,
   hash: string,
@@ -41,16 +41,14 @@ export async function idempotent(
       },
     );
   }
-  const existing = await store.claim(caller, key, hash);
-  if (existing !== undefined) {
-    if (existing.status === null) {
-      throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
-        header: 'Idempotency-Key',
-        retryAfterSeconds: 1,
-      });
-    }
-    return { status: existing.status, body: existing.body, replayed: true };
+  const earlier = await store.reserve(caller, key, hash);
+  if (earlier.outcome === 'in_progress') {
+    throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
+      header: 'Idempotency-Key',
+      retryAfterSeconds: 1,
+    });
   }
+  if (earlier.outcome === 'completed') return { status: earlier.status, body: earlier.body, replayed: true };
   let response: StoredResponse;
   try {
     response = await handler();

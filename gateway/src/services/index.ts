@@ -28,7 +28,7 @@ export function createServices(
   ctx: ProvinceContext,
   options: { readonly hooks?: IssuanceHooks; readonly webhookPollMs?: number } = {},
 ): ProvinceServices {
-  const issuance = new IssuanceService(ctx, ctx.store, options.hooks);
+  const issuance = new IssuanceService(ctx, options.hooks);
   return {
     ctx,
     issuance,

@@ -32,11 +32,13 @@ import type {
   TxName,
 } from '@licence-ledger/domain';
 import { isErrorCode } from '@licence-ledger/domain';
+import { holderRefOf } from '../auth/holder-ref';
+import type { NewLicence, StoredLicence } from '../storage/licences';
+import type { OutboxEntry, OutboxIntent, OutboxKind } from '../storage/outbox';
+import type { Repositories } from '../storage/store';
 import type { ProvinceContext } from './context';
 import { isIsoDate, validateFields } from './field-validation';
-import { holderRefOf } from './holder-ref';
 import { LicenceTypeCache } from './licence-types';
-import type { IssuanceStore, LicenceReadStore, LicenceRow, OutboxKind, OutboxRow } from './ports';
 
 /** The steps of the crash-safe path, for fault-injection tests. */
 export type IssueStep =
@@ -79,13 +81,21 @@ export interface SuccessionOutcome {
 
 /** How often an MVCC conflict is retried with a fresh endorsement. */
 const MVCC_RETRIES = 3;
+/** Most unfinished outbox rows one recovery pass reads. */
+const RECOVERY_BATCH = 1000;
 /** Width of the numeric serial (with room for the year in front). */
 const SERIAL_DIGITS = 8;
 
 interface Prepared {
-  readonly row: LicenceRow;
+  readonly row: NewLicence;
   readonly request: IssueRequest;
 }
+
+/** Where an outbox row stands on the crash-safe path (the parts `drive` needs). */
+type DriveState = Pick<
+  OutboxEntry,
+  'id' | 'kind' | 'txName' | 'args' | 'agency' | 'state' | 'txId' | 'txBytes'
+>;
 
 /** Issuance for one province. */
 export class IssuanceService {
@@ -93,7 +103,6 @@ export class IssuanceService {
 
   constructor(
     private readonly ctx: ProvinceContext,
-    private readonly store: IssuanceStore & LicenceReadStore,
     private readonly hooks: IssuanceHooks = {},
   ) {
     this.types = new LicenceTypeCache(ctx.ledger.admin, ctx.clock);
@@ -206,12 +215,12 @@ export class IssuanceService {
   async recover(): Promise<{ committed: number; failed: number }> {
     let committed = 0;
     let failed = 0;
-    for (const row of await this.store.unfinished()) {
+    for (const row of await this.ctx.store.outbox.listPending(RECOVERY_BATCH)) {
       try {
         await this.drive(row);
         committed++;
       } catch (error) {
-        const final = await this.store.outbox(row.id);
+        const final = await this.ctx.store.outbox.get(row.id);
         if (final?.state === 'failed') failed++;
         else throw error;
       }
@@ -246,7 +255,7 @@ export class IssuanceService {
     const key = this.ctx.keys.active(agencyUscc);
     const serialText =
       serial ??
-      `${now.getUTCFullYear()}${String(await this.store.nextSerial(agencyUscc, type.code)).padStart(SERIAL_DIGITS, '0')}`;
+      `${now.getUTCFullYear()}${String(await this.ctx.store.licences.nextSerial(agencyUscc, type.code)).padStart(SERIAL_DIGITS, '0')}`;
     const id = buildLicenceId({ typeCode: type.code, issuerUscc: agencyUscc, serial: serialText, version });
     const salts = saltFields(fields);
     const commitment = commit(fields, salts);
@@ -261,10 +270,10 @@ export class IssuanceService {
     };
     const signature = signStatement(issuanceStatement(unsigned), key.privateKey);
     const request: IssueRequest = { ...unsigned, signature };
-    const row: LicenceRow = {
+    const row: NewLicence = {
       id,
       typeCode: type.code,
-      issuerUscc: agencyUscc,
+      agency: agencyUscc,
       holderRef:
         holderId === undefined
           ? holderRefOf(this.ctx.holderSecret, 'organisation', agencyUscc)
@@ -276,18 +285,18 @@ export class IssuanceService {
       validUntil: input.validUntil,
       predecessor,
       state: 'pending',
-      createdAt: now.toISOString(),
-      status: null,
+      outboxId: null,
+      record: null,
     };
     return { row, request };
   }
 
-  private async ownRow(agencyUscc: string, id: string): Promise<LicenceRow> {
-    const row = await this.store.licence(id);
+  private async ownRow(agencyUscc: string, id: string): Promise<StoredLicence> {
+    const row = await this.ctx.store.licences.get(id);
     if (row === undefined || row.state !== 'issued') {
       throw new LicenceError('NOT_FOUND', 'this province issued no licence with this identifier', { id });
     }
-    if (row.issuerUscc !== agencyUscc) {
+    if (row.agency !== agencyUscc) {
       throw new LicenceError('ACCESS_DENIED', 'the licence belongs to another agency', { id });
     }
     return row;
@@ -320,59 +329,62 @@ export class IssuanceService {
   ): Promise<{ txId: string; blockNumber: number }> {
     // Fail fast, before anything is written, when the gateway cannot act for the agency.
     this.ctx.ledger.issuerIdentity(agencyUscc);
-    const row: OutboxRow = {
+    const intent: OutboxIntent = {
       id: randomUUID(),
       kind,
-      tx,
+      txName: tx,
       args,
-      agencyUscc,
+      agency: agencyUscc,
       licenceIds: prepared.map((p) => p.request.id),
-      state: 'intent',
-      txId: null,
-      txBytes: null,
-      blockNumber: null,
-      error: null,
-      createdAt: this.ctx.clock().toISOString(),
     };
-    await this.step('built', row.id);
-    await this.store.recordIntent(
-      prepared.map((p) => p.row),
-      row,
-    );
-    await this.step('intentRecorded', row.id);
-    return this.drive(row);
+    await this.step('built', intent.id);
+    // The pending licence rows and the intent exist together or not at all.
+    await this.ctx.store.transaction(async (db) => {
+      await db.outbox.create(intent);
+      await db.licences.insert(prepared.map((p) => ({ ...p.row, outboxId: intent.id })));
+    });
+    await this.step('intentRecorded', intent.id);
+    return this.drive({ ...intent, state: 'intent', txId: null, txBytes: null });
   }
 
   /** Takes an outbox row from wherever it stands to committed (or failed, rethrowing the cause). */
-  private async drive(row: OutboxRow): Promise<{ txId: string; blockNumber: number }> {
+  private async drive(row: DriveState): Promise<{ txId: string; blockNumber: number }> {
     const log = this.ctx.logger.child({ outbox: row.id, kind: row.kind });
+    const outbox = this.ctx.store.outbox;
     let current = row;
     for (let attempt = 0; ; attempt++) {
-      if (current.state === 'prepared' && current.txBytes !== null && current.txId !== null) {
+      // A submitted row is resumed exactly like a prepared one: the same bytes are sent again.
+      const sent = current.state === 'prepared' || current.state === 'submitted';
+      if (sent && current.txBytes !== null && current.txId !== null) {
         const known = await this.ctx.ledger.port.transactionStatus(current.txId);
         const outcome = known ?? (await this.ctx.ledger.port.submitPrepared(current.txBytes));
         await this.step('submitted', current.id);
         if (outcome.code === 'VALID') {
-          await this.store.markCommitted(current.id, outcome.blockNumber);
+          await this.settle(current.id, 'issued', (db) =>
+            db.outbox.markCommitted(current.id, outcome.blockNumber),
+          );
           await this.step('committed', current.id);
           log.info({ txId: current.txId, blockNumber: outcome.blockNumber }, 'ledger write committed');
           return { txId: current.txId, blockNumber: outcome.blockNumber };
         }
         if (outcome.code !== 'MVCC_READ_CONFLICT' || attempt >= MVCC_RETRIES) {
           const code: ErrorCode = isErrorCode(outcome.code) ? outcome.code : 'CONFLICT';
-          await this.store.markFailed(current.id, outcome.code, 'the ledger invalidated the transaction');
+          await this.fail(current.id, outcome.code, 'the ledger invalidated the transaction');
           log.warn({ txId: current.txId, code: outcome.code }, 'ledger write invalidated');
           throw new LicenceError(code, `the ledger did not accept the transaction (${outcome.code})`);
         }
         log.info({ txId: current.txId }, 'MVCC conflict, endorsing again');
-        await this.store.resetToIntent(current.id, outcome.code);
+        await outbox.resetToIntent(current.id, {
+          code: outcome.code,
+          message: 'the transaction was invalidated; endorsing again',
+        });
         current = { ...current, state: 'intent', txId: null, txBytes: null };
       }
       let prepared;
       try {
         prepared = await this.ctx.ledger.port.prepare(
-          this.ctx.ledger.issuerIdentity(current.agencyUscc),
-          current.tx,
+          this.ctx.ledger.issuerIdentity(current.agency ?? ''),
+          current.txName,
           [...current.args],
         );
       } catch (error) {
@@ -382,15 +394,32 @@ export class IssuanceService {
           error.code !== 'LEDGER_UNAVAILABLE' &&
           error.code !== 'INTERNAL'
         ) {
-          await this.store.markFailed(current.id, error.code, error.message);
+          await this.fail(current.id, error.code, error.message);
         }
         throw error;
       }
       await this.step('prepared', current.id);
-      await this.store.markPrepared(current.id, prepared.txId, prepared.bytes);
+      await outbox.markPrepared(current.id, { txId: prepared.txId, bytes: prepared.bytes });
       await this.step('preparedStored', current.id);
       current = { ...current, state: 'prepared', txId: prepared.txId, txBytes: prepared.bytes };
     }
+  }
+
+  /** Records a definitive failure of an outbox row and its licences, in one transaction. */
+  private fail(outboxId: string, code: string, message: string): Promise<void> {
+    return this.settle(outboxId, 'failed', (db) => db.outbox.markFailed(outboxId, { code, message }));
+  }
+
+  /** Moves an outbox row to its final state and its licences to `state`, in one transaction. */
+  private async settle(
+    outboxId: string,
+    state: 'issued' | 'failed',
+    move: (db: Repositories) => Promise<OutboxEntry>,
+  ): Promise<void> {
+    await this.ctx.store.transaction(async (db) => {
+      const entry = await move(db);
+      await db.licences.setState(entry.licenceIds, state);
+    });
   }
 
   private async step(step: IssueStep, outboxId: string): Promise<void> {

@@ -8,7 +8,8 @@ import type { HistoryEntry, LicenceFields, LicenceRecord, StatusCode } from '@li
 import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
 import { mayReadFull, requireOwnProvince, writerFor } from './access';
-import type { KeysetPage, LicenceFilter, LicenceRow, Paged } from './ports';
+import type { AgencyLicenceFilter, StoredLicence } from '../storage/licences';
+import type { KeysetPage, Paged } from '../storage/rows';
 
 /** Actions a status change request may name (the others have their own endpoints). */
 export const STATUS_CHANGE_ACTIONS = [
@@ -110,7 +111,7 @@ export class LicenceService {
         },
       );
     }
-    const row = await this.ctx.store.licence(id);
+    const row = await this.ctx.store.licences.get(id);
     return row === undefined ? { licence: record } : { licence: record, fields: row.fields };
   }
 
@@ -131,7 +132,7 @@ export class LicenceService {
   async list(
     principal: Principal,
     page: KeysetPage,
-    filter: LicenceFilter & { readonly agencyUscc?: string } = {},
+    filter: AgencyLicenceFilter & { readonly agencyUscc?: string } = {},
   ): Promise<Paged<LicenceListItem>> {
     requireOwnProvince(this.ctx, principal);
     const { agencyUscc, ...rest } = filter;
@@ -154,7 +155,7 @@ export class LicenceService {
         role: principal.role,
       });
     }
-    const rows = await this.ctx.store.byAgency(agency, page, rest);
+    const rows = await this.ctx.store.licences.listByAgency(agency, page, rest);
     return { items: rows.items.map(listItem), next: rows.next };
   }
 
@@ -166,11 +167,11 @@ export class LicenceService {
 }
 
 /** The list form of a local licence row (no content). */
-export function listItem(row: LicenceRow): LicenceListItem {
+export function listItem(row: StoredLicence): LicenceListItem {
   return {
     id: row.id,
     typeCode: row.typeCode,
-    issuerUscc: row.issuerUscc,
+    issuerUscc: row.agency,
     status: row.status,
     validFrom: row.validFrom,
     validUntil: row.validUntil,

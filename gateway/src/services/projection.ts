@@ -9,7 +9,8 @@ import type { EventItem, LedgerEventPayload, StatusCode } from '@licence-ledger/
 import { STATUS_CODES } from '@licence-ledger/domain';
 import type { LedgerEvent, LedgerEventStream } from '../ledger/port';
 import type { ProvinceContext } from './context';
-import type { Checkpoint, ProjectedStatus } from './ports';
+import type { Checkpoint, ProjectionItem } from '../storage/projection';
+import type { Repositories } from '../storage/store';
 
 /** Delay before the listener reconnects after an error. */
 const RETRY_MS = 1000;
@@ -40,7 +41,7 @@ export function parseEventPayload(event: LedgerEvent): LedgerEventPayload | unde
   }
 }
 
-function statusOf(item: EventItem, event: LedgerEvent, at: string): ProjectedStatus | undefined {
+function statusOf(item: EventItem, event: LedgerEvent, at: string): ProjectionItem | undefined {
   if (item.entity !== 'licence' || item.status === undefined || item.issuerMsp === undefined)
     return undefined;
   if (!STATUS_CODES.includes(item.status) || typeof item.revision !== 'number') return undefined;
@@ -63,6 +64,27 @@ function typeCodeOf(id: string): string | null {
     return parseLicenceId(id).typeCode;
   } catch {
     return null;
+  }
+}
+
+/** Enqueues a delivery of each notification for every webhook subscription on its licence. */
+async function enqueueNotifications(
+  db: Repositories,
+  txId: string,
+  notifications: readonly { readonly licenceId: string; readonly payload: string }[],
+): Promise<void> {
+  if (notifications.length === 0) return;
+  const watchers = await db.webhooks.subscribersOf(notifications.map((n) => n.licenceId));
+  for (const { subscription, licenceIds } of watchers) {
+    for (const n of notifications) {
+      if (!licenceIds.includes(n.licenceId)) continue;
+      // The event key makes a replayed event enqueue nothing new.
+      await db.webhooks.enqueue({
+        subscriptionId: subscription.id,
+        eventKey: `${txId}:${n.licenceId}`,
+        payload: n.payload,
+      });
+    }
   }
 }
 
@@ -104,7 +126,7 @@ export class ProjectionListener {
   /** Applies one event (exported for tests that feed events by hand). */
   async apply(event: LedgerEvent): Promise<void> {
     const payload = parseEventPayload(event);
-    const statuses: ProjectedStatus[] = [];
+    const statuses: ProjectionItem[] = [];
     if (payload === undefined) {
       this.ctx.logger.warn(
         { txId: event.txId, event: event.eventName },
@@ -133,7 +155,9 @@ export class ProjectionListener {
       } satisfies StatusNotification),
     }));
     const checkpoint = { blockNumber: event.blockNumber, txId: event.txId };
-    await this.ctx.store.applyEvent(statuses, checkpoint, notifications);
+    await this.ctx.store.applyLedgerEvents(statuses, checkpoint, {
+      alongside: (db) => enqueueNotifications(db, event.txId, notifications),
+    });
     this.advance(checkpoint);
   }
 
@@ -151,7 +175,7 @@ export class ProjectionListener {
   private async follow(): Promise<void> {
     while (this.running) {
       try {
-        const from = await this.ctx.store.checkpoint();
+        const from = await this.ctx.store.projection.checkpoint();
         if (from !== undefined) this.advance(from);
         // Re-reading the checkpoint block is harmless (idempotent) and simpler than skipping inside it.
         this.stream = this.ctx.ledger.port.chaincodeEvents(from?.blockNumber ?? 0);

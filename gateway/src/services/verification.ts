@@ -22,7 +22,7 @@ export class VerificationService {
   constructor(private readonly ctx: ProvinceContext) {
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,
-      replay: { claimJti: (jti, exp) => ctx.store.db.replay.claimJti(jti, new Date(exp)) },
+      replay: { claimJti: (jti, exp) => ctx.store.replay.claimJti(jti, new Date(exp)) },
       myMsp: ctx.msp,
       clock: ctx.clock,
       clockToleranceSeconds: ctx.config.clockToleranceSeconds,
@@ -45,7 +45,7 @@ export class VerificationService {
     }
     const result = await this.verifier.verify({ token, purpose: declared });
     try {
-      await this.ctx.store.db.verifications.insert({
+      await this.ctx.store.verifications.insert({
         id: randomUUID(),
         licenceId: result.licence?.id ?? null,
         issuerMsp: result.licence?.issuerMsp ?? null,

@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
 import { DEFAULT_BACKOFF, MAX_SUBSCRIPTION_LICENCES } from '../storage/webhooks';
 import type { BackoffPolicy, DeliveryJob, Owner, Subscription } from '../storage/webhooks';
-import type { KeysetPage, Paged } from './ports';
+import type { KeysetPage, Paged } from '../storage/rows';
 
 /** JWS typ of a notification. */
 export const NOTIFICATION_TYP = 'llwh+jwt';
@@ -101,7 +101,7 @@ export class WebhookService {
       });
     }
     const secret = randomBytes(24).toString('base64url');
-    const created = await this.ctx.store.db.webhooks.createSubscription({
+    const created = await this.ctx.store.webhooks.createSubscription({
       id: randomUUID(),
       ownerProvince: principal.province,
       ownerSub: principal.sub,
@@ -115,13 +115,13 @@ export class WebhookService {
 
   /** The caller's subscriptions, oldest first. */
   async list(principal: Principal, page: KeysetPage): Promise<Paged<SubscriptionView>> {
-    const rows = await this.ctx.store.db.webhooks.listSubscriptions(ownerOf(principal), page);
+    const rows = await this.ctx.store.webhooks.listSubscriptions(ownerOf(principal), page);
     return { items: rows.items.map(view), next: rows.next };
   }
 
   /** One of the caller's subscriptions; NOT_FOUND for anybody else's. */
   async get(principal: Principal, id: string): Promise<SubscriptionView> {
-    const s = await this.ctx.store.db.webhooks.getSubscription(id);
+    const s = await this.ctx.store.webhooks.getSubscription(id);
     if (
       s === undefined ||
       !s.active ||
@@ -135,7 +135,7 @@ export class WebhookService {
 
   /** Ends one of the caller's subscriptions; NOT_FOUND when it has none with this id. */
   async unsubscribe(principal: Principal, id: string): Promise<void> {
-    if (!(await this.ctx.store.db.webhooks.deleteSubscription(id, ownerOf(principal)))) {
+    if (!(await this.ctx.store.webhooks.deleteSubscription(id, ownerOf(principal)))) {
       throw new LicenceError('NOT_FOUND', 'no such subscription', { id });
     }
   }
@@ -170,7 +170,7 @@ export class WebhookService {
 
   /** Delivers every due notification once; returns how many were delivered. */
   async deliverDue(limit = 20): Promise<number> {
-    const jobs = await this.ctx.store.db.webhooks.claimDue({
+    const jobs = await this.ctx.store.webhooks.claimDue({
       now: this.ctx.clock(),
       limit,
       leaseMs: DELIVERY_LEASE_MS,
@@ -211,9 +211,9 @@ export class WebhookService {
     }
     const now = this.ctx.clock();
     const ok = status !== null && status >= 200 && status < 300;
-    if (ok) await this.ctx.store.db.webhooks.markDelivered(job.id, status as number, now);
+    if (ok) await this.ctx.store.webhooks.markDelivered(job.id, status as number, now);
     else {
-      await this.ctx.store.db.webhooks.markAttemptFailed(
+      await this.ctx.store.webhooks.markAttemptFailed(
         job.id,
         { status, error: error === '' ? `HTTP ${status}` : error },
         now,

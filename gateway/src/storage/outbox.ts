@@ -11,11 +11,13 @@ import { iso, num, sqlState, UNIQUE_VIOLATION } from './rows';
 /** Where an outbox entry stands. */
 export type OutboxState = 'intent' | 'prepared' | 'submitted' | 'committed' | 'failed';
 
+/** The business operations that write to the ledger through the outbox. */
+export type OutboxKind = 'issue' | 'issueBatch' | 'renew' | 'amend' | 'acceptTransfer';
+
 /** A ledger write to make. */
 export interface OutboxIntent {
   readonly id: string;
-  /** What kind of business operation this is (e.g. 'issue', 'issueBatch', 'renew'). */
-  readonly kind: string;
+  readonly kind: OutboxKind;
   readonly txName: TxName;
   readonly args: readonly string[];
   /** The agency whose identity signs, when it matters. */
@@ -48,7 +50,7 @@ export const OUTBOX_TRANSITIONS: { readonly [S in OutboxState]: readonly OutboxS
 
 interface Row {
   id: string;
-  kind: string;
+  kind: OutboxKind;
   tx_name: TxName;
   args: string[];
   agency: string | null;

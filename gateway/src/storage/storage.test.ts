@@ -4,6 +4,7 @@ import { withTransaction } from './db';
 import { backends, openEmbedded } from './test-backends';
 import type { TestDatabase } from './test-backends';
 import type { NewLicence } from './licences';
+import type { OutboxIntent } from './outbox';
 import type { ProjectionItem } from './projection';
 import { backoffDelayMs, DEFAULT_BACKOFF } from './webhooks';
 
@@ -185,7 +186,7 @@ describe.each(backends())('storage on %s', (_name, open) => {
   });
 
   describe('outbox state machine', () => {
-    const intent = {
+    const intent: OutboxIntent = {
       id: 'ob-1',
       kind: 'issue',
       txName: TX.IssueLicence,
@@ -329,6 +330,35 @@ describe.each(backends())('storage on %s', (_name, open) => {
       ).rejects.toBeDefined();
       expect(await db.store.projection.get('L1')).toBeUndefined();
       expect(await db.store.projection.checkpoint()).toEqual({ blockNumber: 5, txId: 'tx-0' });
+    });
+
+    it('commits writes made alongside with the projection, and rolls them back with it', async () => {
+      const seen = async (jti: string): Promise<boolean> =>
+        !(await db.store.replay.claimJti(jti, new Date(Date.now() + 60_000)));
+      await db.store.applyLedgerEvents(
+        [item('L1', 1)],
+        { blockNumber: 11, txId: 'tx-a' },
+        {
+          alongside: async (tx) =>
+            void (await tx.replay.claimJti('with-event', new Date(Date.now() + 60_000))),
+        },
+      );
+      expect(await seen('with-event')).toBe(true);
+      await expect(
+        db.store.applyLedgerEvents(
+          [item('L2', 1)],
+          { blockNumber: 12, txId: 'tx-b' },
+          {
+            alongside: async (tx) => {
+              await tx.replay.claimJti('rolled-back', new Date(Date.now() + 60_000));
+              throw new LicenceError('INTERNAL', 'fails after writing');
+            },
+          },
+        ),
+      ).rejects.toBeInstanceOf(LicenceError);
+      expect(await db.store.projection.get('L2')).toBeUndefined();
+      expect(await seen('rolled-back')).toBe(false);
+      expect(await db.store.projection.checkpoint()).toEqual({ blockNumber: 11, txId: 'tx-a' });
     });
 
     it('never moves the checkpoint back, and keeps streams apart', async () => {

@@ -34,16 +34,27 @@ export interface Repositories {
   readonly webhooks: WebhookRepo;
 }
 
+/** Options of {@link Store.applyLedgerEvents}. */
+export interface LedgerEventOptions {
+  /** The event stream's name (default the licence stream). */
+  readonly stream?: string;
+  /** Further writes that must commit or fail together with the projection. */
+  readonly alongside?: (tx: Repositories) => Promise<void>;
+}
+
 /** The province database. */
 export interface Store extends Repositories {
   readonly pool: Pool;
   /** Runs `fn` with repositories bound to one transaction (committed when fn resolves). */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Applies event items and moves the checkpoint in one transaction; returns rows changed. */
+  /**
+   * Applies event items and moves the checkpoint in one transaction; returns rows changed.
+   * `alongside` runs in that same transaction (e.g. to enqueue the notifications the event causes).
+   */
   applyLedgerEvents(
     items: readonly ProjectionItem[],
     checkpoint: Checkpoint,
-    stream?: string,
+    options?: LedgerEventOptions,
   ): Promise<number>;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
@@ -71,11 +82,12 @@ export function createStore(pool: Pool, onClose: () => Promise<void> = () => Pro
     ...repositories(pool),
     pool,
     transaction: (fn) => withTransaction(pool, (client) => fn(repositories(client))),
-    applyLedgerEvents: (items, checkpoint, stream = DEFAULT_STREAM) =>
+    applyLedgerEvents: (items, checkpoint, options = {}) =>
       withTransaction(pool, async (client) => {
-        const tx = projectionRepo(client);
-        const changed = await tx.apply(items);
-        await tx.saveCheckpoint(checkpoint, stream);
+        const tx = repositories(client);
+        const changed = await tx.projection.apply(items);
+        await options.alongside?.(tx);
+        await tx.projection.saveCheckpoint(checkpoint, options.stream ?? DEFAULT_STREAM);
         return changed;
       }),
     ping: () => ping(pool),
