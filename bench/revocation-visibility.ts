@@ -65,7 +65,7 @@ export async function revocationVisibility(
         pollMs,
       );
       const projectionSeen = firstSeen(
-        async () => (await zj.ctx.store.db.projection.get(id))?.status === REVOKED,
+        async () => (await zj.ctx.store.projection.get(id))?.status === REVOKED,
         pollMs,
       );
       const res = await fetch(`${url}/api/v1/licences/${id}/status`, {

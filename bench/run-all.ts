@@ -86,6 +86,8 @@ export async function runAll(): Promise<Json> {
         halfLoadP99Ms: at(verify, 'figures', 'halfLoadP99Ms'),
         p99TargetMs: at(verify, 'figures', 'p99TargetMs'),
         p99Pass: at(verify, 'figures', 'p99Pass'),
+        halfLoadPacedP99Ms: at(verify, 'figures', 'halfLoadPacedP99Ms'),
+        pacedP99Pass: at(verify, 'figures', 'pacedP99Pass'),
       },
       issuanceLicencesPerSecond: at(issuance, 'licencesPerSecond'),
       revocationVisibilityMs: {

@@ -131,7 +131,7 @@ export class PresentationMinter {
     const services = this.bc.cluster.province(GD).runtime.services;
     let entry = this.cache.get(licenceId);
     if (entry === undefined) {
-      const row = await services.ctx.store.licence(licenceId);
+      const row = await services.ctx.store.licences.get(licenceId);
       const licence = await services.ctx.ledger.admin.readLicence(licenceId);
       if (row === undefined || licence === null) throw new Error(`licence ${licenceId} is not issued`);
       const type = await services.issuance.types.get(licence.typeCode);

@@ -97,7 +97,7 @@ async function verifyBreakdown(
       ledger.getEffectiveRecognition(ZJ, record.typeCode, GD, new Date().toISOString()),
     ),
     'db replay claimJti (insert)': await timed(n, (i) =>
-      zj.ctx.store.db.replay.claimJti(`bench-${i}-${Date.now()}`, expires),
+      zj.ctx.store.replay.claimJti(`bench-${i}-${Date.now()}`, expires),
     ),
     'receipt sign (ES256)': await timed(n, () => zj.ctx.receipt.sign({ result: 'VALID' }, RECEIPT_TYP)),
     'VerificationService.verify (whole, no HTTP)': await timed(n, (i) =>
