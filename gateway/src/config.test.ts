@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LicenceError } from '@licence-ledger/domain';
-import { DEFAULTS, defaultAudience, loadConfig } from './config';
+import { DEFAULTS, defaultAudience, defaultSecretPaths, loadConfig } from './config';
 
 function failure(env: NodeJS.ProcessEnv, overrides = {}): LicenceError {
   try {
@@ -138,5 +138,52 @@ describe('loadConfig', () => {
 
   it.each([['-1'], ['65536'], ['1e3'], [' 80x']])('rejects PORT %j', (port) => {
     expect(failure({ PORT: port }).details?.variables).toEqual(['PORT']);
+  });
+
+  describe('files and ledger members', () => {
+    it('defaults the crypto dir, the members and the secret files (under the data dir)', () => {
+      const c = loadConfig({ DATA_DIR: 'gw-data' });
+      expect(c.cryptoDir).toBe(path.resolve(DEFAULTS.cryptoDir));
+      expect(c.ledgerMembers).toEqual(['GuangdongMSP', 'ZhejiangMSP', 'BeijingMSP']);
+      expect(c.holderSecretPath).toBe(path.resolve('gw-data', 'holder-secret'));
+      expect(c.receiptKeyPath).toBe(path.resolve('gw-data', 'receipt-key.pem'));
+    });
+
+    it('reads CRYPTO_DIR, LEDGER_MEMBERS, HOLDER_SECRET_FILE and RECEIPT_KEY_FILE', () => {
+      const c = loadConfig({
+        PROVINCE_MSP: 'ZhejiangMSP',
+        CRYPTO_DIR: 'pki/out',
+        LEDGER_MEMBERS: ' ZhejiangMSP , BeijingMSP ',
+        HOLDER_SECRET_FILE: 'secrets/holder',
+        RECEIPT_KEY_FILE: 'secrets/receipt.pem',
+      });
+      expect(c).toMatchObject({
+        cryptoDir: path.resolve('pki/out'),
+        ledgerMembers: ['ZhejiangMSP', 'BeijingMSP'],
+        holderSecretPath: path.resolve('secrets/holder'),
+        receiptKeyPath: path.resolve('secrets/receipt.pem'),
+      });
+    });
+
+    it('moves the default secret files with a data dir override', () => {
+      const dataDir = path.resolve('elsewhere');
+      expect(loadConfig({ DATA_DIR: 'ignored' }, { dataDir })).toMatchObject(defaultSecretPaths(dataDir));
+    });
+
+    it.each([['guangdong'], [''.padEnd(3, ',')], ['GuangdongMSP,GuangdongMSP'], ['ZhejiangMSP,BeijingMSP']])(
+      'rejects LEDGER_MEMBERS %j',
+      (members) => {
+        expect(failure({ LEDGER_MEMBERS: members }).details?.variables).toEqual(['LEDGER_MEMBERS']);
+      },
+    );
+
+    it('refuses one file for both secrets, and relative paths given as overrides', () => {
+      expect(failure({ HOLDER_SECRET_FILE: 'same', RECEIPT_KEY_FILE: 'same' }).details?.variables).toEqual([
+        'RECEIPT_KEY_FILE',
+      ]);
+      expect(
+        [...(failure({}, { cryptoDir: 'rel', holderSecretPath: 'x' }).details?.variables as string[])].sort(),
+      ).toEqual(['CRYPTO_DIR', 'HOLDER_SECRET_FILE']);
+    });
   });
 });

@@ -58,6 +58,14 @@ export interface GatewayConfig {
   readonly provinceMsp: string;
   /** Absolute directory for this gateway's on-disk state (embedded ledger, embedded Postgres). */
   readonly dataDir: string;
+  /** Absolute directory of crypto-config's output (the province's identities and agency keys). */
+  readonly cryptoDir: string;
+  /** MSP IDs of the embedded ledger's channel (includes provinceMsp). */
+  readonly ledgerMembers: readonly string[];
+  /** Absolute path of the holder-ref HMAC secret (base64url, ≥ 32 bytes; created when missing). */
+  readonly holderSecretPath: string;
+  /** Absolute path of the receipt key (PKCS#8 PEM, EC P-256; created when missing). */
+  readonly receiptKeyPath: string;
   /** PostgreSQL URL; undefined means "start the embedded PGlite server under dataDir". */
   readonly databaseUrl: string | undefined;
   readonly ledger: LedgerMode;
@@ -86,6 +94,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   provinceMsp: 'GuangdongMSP',
   dataDir: '.data/gateway',
+  cryptoDir: '.data/crypto',
+  ledgerMembers: ['GuangdongMSP', 'ZhejiangMSP', 'BeijingMSP'],
   ledger: 'embedded' as LedgerMode,
   fabric: {
     peerEndpoint: '',
@@ -107,6 +117,14 @@ export const DEFAULTS = {
 /** Fabric MSP IDs as this project names them, e.g. GuangdongMSP. */
 export const MSP_ID_PATTERN = /^[A-Z][A-Za-z0-9]{0,62}MSP$/;
 
+/** Where the holder secret and receipt key live when HOLDER_SECRET_FILE / RECEIPT_KEY_FILE are not set. */
+export function defaultSecretPaths(dataDir: string): { holderSecretPath: string; receiptKeyPath: string } {
+  return {
+    holderSecretPath: path.join(dataDir, 'holder-secret'),
+    receiptKeyPath: path.join(dataDir, 'receipt-key.pem'),
+  };
+}
+
 /** The audience a province's gateway expects in access tokens when TOKEN_AUDIENCE is not set. */
 export function defaultAudience(provinceMsp: string): string {
   return `urn:licence-ledger:gateway:${provinceMsp}`;
@@ -127,11 +145,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
     problems.int(name, str(name), fallback, min, max);
 
   const provinceMsp = str('PROVINCE_MSP') ?? DEFAULTS.provinceMsp;
+  const dataDir = path.resolve(str('DATA_DIR') ?? DEFAULTS.dataDir);
+  // Files default to the final data directory, so a dataDir override moves them along.
+  const secretDefaults = defaultSecretPaths(overrides.dataDir ?? dataDir);
+  const file = (name: string, fallback: string): string => {
+    const value = str(name);
+    return value === undefined ? fallback : path.resolve(value);
+  };
   const fromEnv: GatewayConfig = {
     port: int('PORT', DEFAULTS.port, 0, 65_535),
     host: str('HOST') ?? DEFAULTS.host,
     provinceMsp,
-    dataDir: path.resolve(str('DATA_DIR') ?? DEFAULTS.dataDir),
+    dataDir,
+    cryptoDir: path.resolve(str('CRYPTO_DIR') ?? DEFAULTS.cryptoDir),
+    // Checked as a whole, after overrides, in checkMembers.
+    ledgerMembers:
+      str('LEDGER_MEMBERS')
+        ?.split(',')
+        .map((m) => m.trim()) ?? DEFAULTS.ledgerMembers,
+    holderSecretPath: file('HOLDER_SECRET_FILE', secretDefaults.holderSecretPath),
+    receiptKeyPath: file('RECEIPT_KEY_FILE', secretDefaults.receiptKeyPath),
     databaseUrl: str('DATABASE_URL'),
     ledger: problems.oneOf('LEDGER', str('LEDGER'), ['embedded', 'fabric'] as const, DEFAULTS.ledger),
     fabric: {
@@ -188,6 +221,19 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
     problems.add('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
   }
   if (c.tokenAudience.length === 0) problems.add('TOKEN_AUDIENCE', 'must not be empty');
+  const absolute: Array<[string, string]> = [
+    ['DATA_DIR', c.dataDir],
+    ['CRYPTO_DIR', c.cryptoDir],
+    ['HOLDER_SECRET_FILE', c.holderSecretPath],
+    ['RECEIPT_KEY_FILE', c.receiptKeyPath],
+  ];
+  for (const [name, value] of absolute) {
+    if (!path.isAbsolute(value)) problems.add(name, 'must be an absolute path');
+  }
+  if (c.holderSecretPath === c.receiptKeyPath) {
+    problems.add('RECEIPT_KEY_FILE', 'must not be the same file as HOLDER_SECRET_FILE');
+  }
+  checkMembers(c, problems);
   if (c.ledger === 'fabric') {
     const required: Array<[string, string]> = [
       ['FABRIC_PEER_ENDPOINT', c.fabric.peerEndpoint],
@@ -201,6 +247,22 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
     if (c.fabric.peerEndpoint !== '' && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(c.fabric.peerEndpoint)) {
       problems.add('FABRIC_PEER_ENDPOINT', 'must be host:port');
     }
+  }
+}
+
+/** The embedded ledger's members: MSP IDs, each once, including this gateway's own province. */
+function checkMembers(c: GatewayConfig, problems: Problems): void {
+  const members = c.ledgerMembers;
+  if (members.length === 0 || members.some((m) => !MSP_ID_PATTERN.test(m))) {
+    problems.add('LEDGER_MEMBERS', 'must list MSP IDs such as GuangdongMSP,ZhejiangMSP');
+  } else if (new Set(members).size !== members.length) {
+    problems.add('LEDGER_MEMBERS', 'lists the same MSP ID twice');
+  } else if (
+    c.ledger === 'embedded' &&
+    MSP_ID_PATTERN.test(c.provinceMsp) &&
+    !members.includes(c.provinceMsp)
+  ) {
+    problems.add('LEDGER_MEMBERS', `must include this gateway's province (${c.provinceMsp})`);
   }
 }
 

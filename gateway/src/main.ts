@@ -11,7 +11,7 @@ import './demo/quiet-logs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import { LicenceError } from '@licence-ledger/domain';
@@ -19,7 +19,7 @@ import { EmbeddedLedger } from '@licence-ledger/embedded-ledger';
 import { contracts } from '@licence-ledger/chaincode';
 import { createApp } from './app';
 import type { GatewayConfig, TokenIssuerConfig } from './config';
-import { loadConfig } from './config';
+import { defaultSecretPaths, loadConfig } from './config';
 import { createLogger } from './logging';
 import type { Logger } from './logging';
 import { createTokenVerifier } from './auth/tokens';
@@ -71,28 +71,45 @@ export interface ProvinceRuntime {
   close(): Promise<void>;
 }
 
-/** Reads the holder secret from `<dataDir>/holder-secret` or creates one (mode 0600). */
-export function holderSecretFor(dataDir: string): Buffer {
-  const file = join(dataDir, 'holder-secret');
-  if (existsSync(file)) {
-    const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-    if (secret.length >= MIN_HOLDER_SECRET_BYTES) return secret;
+/** Writes a new secret file (mode 0600), never over an existing one. */
+function createSecretFile(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+}
+
+/**
+ * Reads the holder secret (base64url) at `file`, or creates one there. A file that holds too few
+ * bytes stops start-up rather than being replaced: a new secret would orphan every holder ref.
+ */
+export function loadHolderSecret(file: string): Buffer {
+  if (!existsSync(file)) {
+    const secret = randomBytes(MIN_HOLDER_SECRET_BYTES);
+    createSecretFile(file, secret.toString('base64url'));
+    return secret;
   }
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32);
-  writeFileSync(file, secret.toString('base64url'), { mode: 0o600 });
+  const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  if (secret.length < MIN_HOLDER_SECRET_BYTES) {
+    throw new LicenceError(
+      'INVALID_ARGUMENT',
+      `HOLDER_SECRET_FILE must hold at least ${MIN_HOLDER_SECRET_BYTES} bytes as base64url`,
+      { variables: ['HOLDER_SECRET_FILE'] },
+    );
+  }
   return secret;
 }
 
-/** Reads the receipt key from `<dataDir>/receipt-key.pem` or creates one (mode 0600). */
-function receiptKeyFor(dataDir: string): string {
-  const file = join(dataDir, 'receipt-key.pem');
+/** The holder secret of a gateway whose secret file is at its default place under `dataDir`. */
+export function holderSecretFor(dataDir: string): Buffer {
+  return loadHolderSecret(defaultSecretPaths(dataDir).holderSecretPath);
+}
+
+/** Reads the receipt key PEM at `file`, or creates an EC P-256 key there (checked by createReceiptSigner). */
+export function loadReceiptKeyPem(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8');
   const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     .privateKey.export({ format: 'pem', type: 'pkcs8' })
     .toString();
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, pem, { mode: 0o600 });
+  createSecretFile(file, pem);
   return pem;
 }
 
@@ -111,9 +128,9 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       store,
       keys,
       keyVault,
-      receipt: await createReceiptSigner(receiptKeyFor(config.dataDir)),
+      receipt: await createReceiptSigner(loadReceiptKeyPem(config.receiptKeyPath)),
       signingCa: material.ca,
-      holderSecret: opts.holderSecret ?? holderSecretFor(config.dataDir),
+      holderSecret: opts.holderSecret ?? loadHolderSecret(config.holderSecretPath),
       config,
       logger: logger.child({ province: material.mspId }),
       clock,
@@ -228,24 +245,16 @@ export interface RunningGateway {
 }
 
 /**
- * Starts one province's gateway from `config` plus CRYPTO_DIR (crypto-config output) and, for the
- * embedded ledger, LEDGER_MEMBERS (comma-separated MSP IDs of the channel, default the three demo
- * provinces). Fabric mode connects to the configured peer with the province's verifier identity as
- * its service identity.
+ * Starts one province's gateway from `config`: its material from config.cryptoDir, the embedded
+ * ledger over config.ledgerMembers or, in Fabric mode, the configured peer with the province's
+ * verifier identity as its service identity.
  */
-export async function startGateway(
-  config: GatewayConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger({ level: config.logLevel });
-  const cryptoDir = resolve(env.CRYPTO_DIR ?? join('.data', 'crypto'));
-  const material = loadProvinceMaterial(cryptoDir, config.provinceMsp);
+  const material = loadProvinceMaterial(config.cryptoDir, config.provinceMsp);
   let port: LedgerPort;
   if (config.ledger === 'embedded') {
-    const members = (env.LEDGER_MEMBERS ?? 'GuangdongMSP,ZhejiangMSP,BeijingMSP')
-      .split(',')
-      .map((s) => s.trim());
-    port = await openEmbeddedLedger(join(config.dataDir, 'ledger'), members);
+    port = await openEmbeddedLedger(join(config.dataDir, 'ledger'), config.ledgerMembers);
   } else {
     port = createFabricLedgerPort({
       peerEndpoint: config.fabric.peerEndpoint,
