@@ -368,9 +368,23 @@ export class LedgerClient {
     return this.write(TX.CancelTransfer, [id], asLicence);
   }
 
-  /** Accepts a licence transferred to this client's province. */
-  acceptTransfer(req: SuccessionRequest): Promise<Committed<Succession>> {
-    return this.write(TX.AcceptTransfer, [JSON.stringify(req)], asSuccession);
+  /**
+   * Accepts a licence transferred to this client's province. On Fabric pass `endorsingOrgs` =
+   * [the predecessor's issuing MSP, this MSP]: the old record's key-level policy names only the
+   * issuing province, the new one only this province.
+   */
+  acceptTransfer(req: SuccessionRequest, endorsingOrgs?: string[]): Promise<Committed<Succession>> {
+    return this.write(TX.AcceptTransfer, [JSON.stringify(req)], asSuccession, endorsingOrgs);
+  }
+
+  /** Endorses an accepted transfer without submitting it (for the outbox); see {@link acceptTransfer}. */
+  prepareAcceptTransfer(req: SuccessionRequest, endorsingOrgs?: string[]): Promise<PreparedTransaction> {
+    return this.port.prepare(
+      this.identity,
+      TX.AcceptTransfer,
+      [JSON.stringify(req)],
+      endorsingOrgs === undefined ? undefined : { endorsingOrgs },
+    );
   }
 
   /** A licence record, or null. */

@@ -8,6 +8,7 @@ import {
   saltFields,
   signStatement,
   type IssueRequest,
+  type TxName,
 } from '@licence-ledger/domain';
 import { LedgerClient } from './client';
 import type { LedgerEvent, LedgerPort } from './port';
@@ -71,6 +72,26 @@ describe('embedded LedgerPort', () => {
       blockNumber: first.blockNumber,
     });
     expect((await client.readLicence(request.id))?.lastTxId).toBe(prepared.txId);
+  });
+
+  it('endorses a prepared transaction by the organisations it is told to', async () => {
+    const client = c.client(c.issuer);
+    // One province of three is no majority: the chaincode-level policy invalidates the transaction.
+    const narrow = await c.port.prepare(
+      c.issuer,
+      TX.IssueLicence,
+      [JSON.stringify(issueRequest('2026200010'))],
+      {
+        endorsingOrgs: ['ZhejiangMSP'],
+      },
+    );
+    expect((await c.port.submitPrepared(narrow.bytes)).code).toBe('ENDORSEMENT_POLICY_FAILURE');
+    const request = issueRequest('2026200011');
+    const wide = await c.port.prepare(c.issuer, TX.IssueLicence, [JSON.stringify(request)], {
+      endorsingOrgs: ['GuangdongMSP', 'ZhejiangMSP'],
+    });
+    expect((await c.port.submitPrepared(wide.bytes)).code).toBe('VALID');
+    expect((await client.readLicence(request.id))?.lastTxId).toBe(wide.txId);
   });
 
   it('reports chain height and the last block time', async () => {
@@ -160,6 +181,32 @@ describe('LedgerClient', () => {
     };
     expect(await codeOf(new LedgerClient(down, c.issuer).readLicence('x'))).toBe('LEDGER_UNAVAILABLE');
     expect(await codeOf(new LedgerClient(down, c.issuer).getSigningKey('x'))).toBe('LEDGER_UNAVAILABLE');
+  });
+
+  it('hands the endorsing organisations of an accepted transfer to the port', async () => {
+    const seen: Array<[string, TxName, unknown]> = [];
+    const recording: LedgerPort = {
+      ...c.port,
+      submit: (_identity, tx, _args, opts) => {
+        seen.push(['submit', tx, opts]);
+        return Promise.reject(new LicenceError('LEDGER_UNAVAILABLE', 'recorded only'));
+      },
+      prepare: (_identity, tx, _args, opts) => {
+        seen.push(['prepare', tx, opts]);
+        return Promise.resolve({ txId: 't', bytes: Buffer.alloc(0) });
+      },
+    };
+    const client = new LedgerClient(recording, c.issuer);
+    const req = { predecessorId: 'p', licence: issueRequest('2026200012') };
+    const orgs = ['GuangdongMSP', 'ZhejiangMSP'];
+    expect(await codeOf(client.acceptTransfer(req, orgs))).toBe('LEDGER_UNAVAILABLE');
+    await client.prepareAcceptTransfer(req, orgs);
+    await client.prepareAcceptTransfer(req);
+    expect(seen).toEqual([
+      ['submit', TX.AcceptTransfer, { endorsingOrgs: orgs }],
+      ['prepare', TX.AcceptTransfer, { endorsingOrgs: orgs }],
+      ['prepare', TX.AcceptTransfer, undefined],
+    ]);
   });
 
   it('names every transaction through TX constants (a typo would not compile)', () => {

@@ -40,9 +40,12 @@ export function createEmbeddedLedgerPort(
         mvccRetry,
       ),
 
-    prepare: (identity, tx, args) =>
+    prepare: (identity, tx, args, opts) =>
       mapped(async () => {
-        const endorsed = await ledger.endorse({ txName: tx, args, identity: asCaller(identity) });
+        const endorsed = await ledger.endorse(
+          { txName: tx, args, identity: asCaller(identity) },
+          opts?.endorsingOrgs,
+        );
         return { txId: endorsed.txId, bytes: endorsed.toBytes() };
       }),
 

@@ -53,6 +53,10 @@ export interface FabricLedgerOptions {
 
 const deadline = (ms: number) => (): grpc.CallOptions => ({ deadline: Date.now() + ms });
 
+/** fabric-gateway's proposal option for the organisations that must endorse, when given. */
+const endorsers = (options?: SubmitOptions): { endorsingOrganizations?: string[] } =>
+  options?.endorsingOrgs === undefined ? {} : { endorsingOrganizations: options.endorsingOrgs };
+
 /** Creates a LedgerPort for a Fabric peer. */
 export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
   const client = new grpc.Client(
@@ -120,9 +124,7 @@ export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
           mapped(async () => {
             const submitted = await contract(identity).submitAsync(tx, {
               arguments: args,
-              ...(options?.endorsingOrgs === undefined
-                ? {}
-                : { endorsingOrganizations: options.endorsingOrgs }),
+              ...endorsers(options),
             });
             const status = await submitted.getStatus();
             if (!status.successful) {
@@ -137,10 +139,12 @@ export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
         retry,
       ),
 
-    prepare: (identity, tx, args) =>
+    prepare: (identity, tx, args, options) =>
       mapped(async () => {
         const gateway = gatewayOf(identity);
-        const endorsed = await contract(identity).newProposal(tx, { arguments: args }).endorse();
+        const endorsed = await contract(identity)
+          .newProposal(tx, { arguments: args, ...endorsers(options) })
+          .endorse();
         // Signed now, so the outbox can submit it later through any connection.
         const sign = signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem));
         const signed = gateway.newSignedTransaction(endorsed.getBytes(), await sign(endorsed.getDigest()));

@@ -44,7 +44,11 @@ export interface TransactionStatus {
   readonly blockNumber: number;
 }
 
-/** Options for a submit. */
+/**
+ * Options for a submit or prepare. A transaction that writes a record protected by another
+ * organisation's key-level policy (AcceptTransfer) must name both organisations, since Fabric's
+ * discovery plans endorsements from the chaincode policy alone.
+ */
 export interface SubmitOptions {
   /** MSP IDs whose peers must endorse (defaults to the chaincode's policy). */
   readonly endorsingOrgs?: string[];
@@ -57,7 +61,7 @@ export interface LedgerPort {
   /** Endorses, orders and waits for the commit; throws LicenceError unless the transaction is VALID. */
   submit(identity: Identity, tx: TxName, args: string[], opts?: SubmitOptions): Promise<SubmitResult>;
   /** Endorses and signs a transaction without sending it. */
-  prepare(identity: Identity, tx: TxName, args: string[]): Promise<PreparedTransaction>;
+  prepare(identity: Identity, tx: TxName, args: string[], opts?: SubmitOptions): Promise<PreparedTransaction>;
   /** Sends a prepared transaction and waits for its status; an already committed txId reports its original status. */
   submitPrepared(bytes: Buffer): Promise<{ txId: string; code: string; blockNumber: number }>;
   /** The status of a transaction, or undefined when the ledger does not know it. */

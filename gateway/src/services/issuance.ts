@@ -94,7 +94,7 @@ interface Prepared {
 /** Where an outbox row stands on the crash-safe path (the parts `drive` needs). */
 type DriveState = Pick<
   OutboxEntry,
-  'id' | 'kind' | 'txName' | 'args' | 'agency' | 'state' | 'txId' | 'txBytes'
+  'id' | 'kind' | 'txName' | 'args' | 'agency' | 'endorsingOrgs' | 'state' | 'txId' | 'txBytes'
 >;
 
 /** Issuance for one province. */
@@ -205,7 +205,17 @@ export class IssuanceService {
       });
     }
     const prepared = await this.build(agencyUscc, input, 1, predecessorId);
-    return this.succeed('acceptTransfer', TX.AcceptTransfer, agencyUscc, predecessorId, prepared);
+    // The predecessor's key-level policy names its issuing province, the successor's this one: on
+    // Fabric both must endorse, and the outbox keeps them so a restart endorses the same way.
+    const endorsingOrgs = [...new Set([old.issuerMsp, this.ctx.msp])];
+    return this.succeed(
+      'acceptTransfer',
+      TX.AcceptTransfer,
+      agencyUscc,
+      predecessorId,
+      prepared,
+      endorsingOrgs,
+    );
   }
 
   /**
@@ -308,9 +318,10 @@ export class IssuanceService {
     agencyUscc: string,
     predecessorId: string,
     prepared: Prepared,
+    endorsingOrgs: readonly string[] = [],
   ): Promise<SuccessionOutcome> {
     const args = [JSON.stringify({ predecessorId, licence: prepared.request })];
-    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args);
+    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args, endorsingOrgs);
     const [predecessor, successor] = await Promise.all([
       this.readCommitted(predecessorId),
       this.readCommitted(prepared.request.id),
@@ -326,6 +337,7 @@ export class IssuanceService {
     agencyUscc: string,
     prepared: readonly Prepared[],
     args: string[],
+    endorsingOrgs: readonly string[] = [],
   ): Promise<{ txId: string; blockNumber: number }> {
     // Fail fast, before anything is written, when the gateway cannot act for the agency.
     this.ctx.ledger.issuerIdentity(agencyUscc);
@@ -336,6 +348,7 @@ export class IssuanceService {
       args,
       agency: agencyUscc,
       licenceIds: prepared.map((p) => p.request.id),
+      endorsingOrgs,
     };
     await this.step('built', intent.id);
     // The pending licence rows and the intent exist together or not at all.
@@ -344,7 +357,7 @@ export class IssuanceService {
       await db.licences.insert(prepared.map((p) => ({ ...p.row, outboxId: intent.id })));
     });
     await this.step('intentRecorded', intent.id);
-    return this.drive({ ...intent, state: 'intent', txId: null, txBytes: null });
+    return this.drive({ ...intent, endorsingOrgs, state: 'intent', txId: null, txBytes: null });
   }
 
   /** Takes an outbox row from wherever it stands to committed (or failed, rethrowing the cause). */
@@ -386,6 +399,7 @@ export class IssuanceService {
           this.ctx.ledger.issuerIdentity(current.agency ?? ''),
           current.txName,
           [...current.args],
+          current.endorsingOrgs.length === 0 ? undefined : { endorsingOrgs: [...current.endorsingOrgs] },
         );
       } catch (error) {
         // The chaincode refused during endorsement: nothing reached the ledger, so the intent is void.

@@ -23,10 +23,13 @@ export interface OutboxIntent {
   /** The agency whose identity signs, when it matters. */
   readonly agency: string | null;
   readonly licenceIds: readonly string[];
+  /** MSP IDs whose peers must endorse; omitted or empty: the chaincode's policy decides. */
+  readonly endorsingOrgs?: readonly string[];
 }
 
 /** A stored outbox entry. */
 export interface OutboxEntry extends OutboxIntent {
+  readonly endorsingOrgs: readonly string[];
   readonly state: OutboxState;
   readonly txId: string | null;
   readonly txBytes: Buffer | null;
@@ -55,6 +58,7 @@ interface Row {
   args: string[];
   agency: string | null;
   licence_ids: string[];
+  endorsing_orgs: string[];
   state: OutboxState;
   tx_id: string | null;
   tx_bytes: Buffer | null;
@@ -74,6 +78,7 @@ function toEntry(r: Row): OutboxEntry {
     args: r.args,
     agency: r.agency,
     licenceIds: r.licence_ids,
+    endorsingOrgs: r.endorsing_orgs,
     state: r.state,
     txId: r.tx_id,
     txBytes: r.tx_bytes,
@@ -146,8 +151,8 @@ export function outboxRepo(db: Queryable): OutboxRepo {
     async create(intent) {
       try {
         const { rows } = await db.query<Row>(
-          `INSERT INTO outbox (id, kind, tx_name, args, agency, licence_ids, state)
-           VALUES ($1, $2, $3, $4, $5, $6, 'intent') RETURNING *`,
+          `INSERT INTO outbox (id, kind, tx_name, args, agency, licence_ids, endorsing_orgs, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'intent') RETURNING *`,
           [
             intent.id,
             intent.kind,
@@ -155,6 +160,7 @@ export function outboxRepo(db: Queryable): OutboxRepo {
             JSON.stringify(intent.args),
             intent.agency,
             intent.licenceIds,
+            intent.endorsingOrgs ?? [],
           ],
         );
         return toEntry(rows[0]!);

@@ -246,6 +246,13 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(await o.listPending()).toEqual([]);
     });
 
+    it('keeps the endorsing organisations of an intent (none when not given)', async () => {
+      const o = db.store.outbox;
+      expect((await o.create(intent)).endorsingOrgs).toEqual([]);
+      await o.create({ ...intent, id: 'ob-endorsed', endorsingOrgs: ['GuangdongMSP', 'ZhejiangMSP'] });
+      expect((await o.get('ob-endorsed'))?.endorsingOrgs).toEqual(['GuangdongMSP', 'ZhejiangMSP']);
+    });
+
     it('lists pending entries oldest first', async () => {
       for (const id of ['a', 'b', 'c']) await db.store.outbox.create({ ...intent, id });
       await db.store.outbox.markFailed('b', { code: 'X', message: 'x' });
