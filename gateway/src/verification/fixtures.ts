@@ -69,7 +69,8 @@ export interface World {
   readonly keys: Map<string, SigningKey>;
   readonly licences: Map<string, LicenceRecord>;
   readonly types: Map<string, LicenceType>;
-  readonly rules: Map<string, RecognitionRule>;
+  /** Rule histories by `<recognising MSP>/<type code>`, oldest first. */
+  readonly rules: Map<string, RecognitionRule[]>;
 }
 
 /** Issues an agency key certified by `ca` as the ledger would record it. */
@@ -183,16 +184,18 @@ export async function makeWorld(): Promise<World> {
     types: new Map([['JSZ', DRIVING_TYPE]]),
     rules: new Map([
       [
-        `${ZJ.msp}/JSZ/${GD.msp}`,
-        {
-          docType: 'recognitionRule',
-          recognisingMsp: ZJ.msp,
-          typeCode: 'JSZ',
-          issuingMsps: ['*'],
-          effectiveFrom: '2026-01-01T00:00:00.000Z',
-          version: 3,
-          publishedAt: '2025-12-01T00:00:00.000Z',
-        },
+        `${ZJ.msp}/JSZ`,
+        [
+          {
+            docType: 'recognitionRule',
+            recognisingMsp: ZJ.msp,
+            typeCode: 'JSZ',
+            issuingMsps: ['*'],
+            effectiveFrom: '2026-01-01T00:00:00.000Z',
+            version: 3,
+            publishedAt: '2025-12-01T00:00:00.000Z',
+          },
+        ],
       ],
     ]),
   };
@@ -215,8 +218,8 @@ export function fakeLedger(
     getProvince: (msp) => read('getProvince', world.provinces.get(msp) ?? null),
     readLicence: (id) => read('readLicence', world.licences.get(id) ?? null),
     getLicenceType: (code) => read('getLicenceType', world.types.get(code) ?? null),
-    getEffectiveRecognition: (recognising, type, issuing) =>
-      read('getEffectiveRecognition', world.rules.get(`${recognising}/${type}/${issuing}`) ?? null),
+    getRecognitionRuleHistory: (recognising, type) =>
+      read('getRecognitionRuleHistory', [...(world.rules.get(`${recognising}/${type}`) ?? [])]),
     chainInfo: () => read('chainInfo', { height: 42, time: '2026-06-01T00:00:00.000Z' }),
   };
 }

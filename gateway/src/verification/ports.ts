@@ -7,20 +7,21 @@ import type {
   SigningKey,
 } from '@licence-ledger/domain';
 import type { ReceiptSigner } from '../keys/receipt-key';
+import type { RegistryCache } from './registry-cache';
 import type { LedgerPoint } from './result';
 
-/** Read-only ledger access of the verifier's own province (null: the ledger says it does not exist). */
-export interface VerificationLedger {
+/** Registry reads (null: the ledger says it does not exist); RegistryCache sits in front of these. */
+export interface RegistryReads {
   getSigningKey(kid: string): Promise<SigningKey | null>;
   getProvince(mspId: string): Promise<Province | null>;
-  readLicence(id: string): Promise<LicenceRecord | null>;
   getLicenceType(code: string): Promise<LicenceType | null>;
-  getEffectiveRecognition(
-    recognisingMsp: string,
-    typeCode: string,
-    issuingMsp: string,
-    atIso: string,
-  ): Promise<RecognitionRule | null>;
+  /** Every version of a province's rule for a type, oldest first (empty when there is none). */
+  getRecognitionRuleHistory(recognisingMsp: string, typeCode: string): Promise<RecognitionRule[]>;
+}
+
+/** Read-only ledger access of the verifier's own province. */
+export interface VerificationLedger extends RegistryReads {
+  readLicence(id: string): Promise<LicenceRecord | null>;
   chainInfo(): Promise<LedgerPoint>;
 }
 
@@ -40,4 +41,10 @@ export interface VerifierDeps {
   readonly clockToleranceSeconds: number;
   readonly maxTokenTtlSeconds: number;
   readonly receiptSigner: ReceiptSigner;
+  /**
+   * The registry cache over `ledger`, invalidated by the gateway's ledger event listener. Without
+   * one, signing keys and recognition rules are read on every verification (nobody would tell a
+   * cache about a compromised key); only write-once provinces and licence types are kept.
+   */
+  readonly registry?: RegistryCache;
 }

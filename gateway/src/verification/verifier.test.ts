@@ -121,8 +121,8 @@ describe('createVerifier', () => {
   });
 
   it('reports the local equivalent type of a rule', async () => {
-    const key = `${ZJ.msp}/JSZ/${GD.msp}`;
-    world.rules.set(key, { ...world.rules.get(key)!, localEquivalentType: 'ZJJSZ' });
+    const key = `${ZJ.msp}/JSZ`;
+    world.rules.set(key, [{ ...world.rules.get(key)![0]!, localEquivalentType: 'ZJJSZ' }]);
     const r = await verifierFor().verify({ token: await present() });
     expect(r.recognition).toEqual({ basis: 'rule', ruleVersion: 3, localEquivalentType: 'ZJJSZ' });
   });

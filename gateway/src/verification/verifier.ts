@@ -6,20 +6,21 @@
 import { KeyObject } from 'node:crypto';
 import { compactVerify } from 'jose';
 import {
-  checkCertificateChain,
   effectiveStatus,
   issuanceStatement,
-  kidOfCertificate,
   sha256b64url,
   verifyDisclosure,
-  verifyStatement,
   type LicenceRecord,
   type LicenceType,
+  type Province,
   type SigningKey,
 } from '@licence-ledger/domain';
 import { PRESENTATION_ALG, RECEIPT_TYP, type DisclosedField } from '../presentation/format';
-import { KeyCache } from './key-cache';
+import { IssuerSignatureCache } from './issuer-signature';
+import { KeyTrustCache } from './key-trust';
 import type { VerifierDeps } from './ports';
+import { effectiveRuleAt } from './recognition';
+import { RegistryCache } from './registry-cache';
 import {
   STATUS_RESULTS,
   type LedgerPoint,
@@ -30,7 +31,6 @@ import {
   type VerificationResult,
 } from './result';
 import { parseClaims, parseHeader } from './token';
-import { LicenceTypeCache } from './type-cache';
 
 /** A verification request as the HTTP layer passes it on (the token is untrusted). */
 export interface VerificationRequest {
@@ -66,34 +66,24 @@ const stop = (result: VerificationCode, code: string, text: string): Decision =>
   reason: { code, text },
 });
 
-/** Builds a verifier over the province's own ledger copy and replay store. */
+/**
+ * Builds a verifier over the province's own ledger copy and replay store. Registry data comes
+ * through `deps.registry` (see RegistryCache for how fresh it is); the licence record, and so its
+ * status, is read from the ledger on every verification.
+ */
 export function createVerifier(deps: VerifierDeps): Verifier {
-  const keys = new KeyCache();
-  const types = new LicenceTypeCache((code) => deps.ledger.getLicenceType(code));
+  const registry = deps.registry ?? new RegistryCache(deps.ledger, { ttlMs: 0 });
+  const trust = new KeyTrustCache();
+  const signatures = new IssuerSignatureCache();
   const toleranceMs = deps.clockToleranceSeconds * 1000;
 
-  /** Checks a key's stored certificate against its province's signing CA at `at`; undefined when it holds. */
-  async function checkKeyTrust(key: SigningKey, kid: string, at: Date): Promise<Decision | KeyObject> {
-    const province = await deps.ledger.getProvince(key.provinceMsp);
-    if (province === null)
-      return stop('INVALID_SIGNATURE', 'PROVINCE_UNKNOWN', 'the key belongs to no known province');
-    try {
-      if (key.kid !== kid || kidOfCertificate(key.certificatePem) !== kid || key.alg !== PRESENTATION_ALG) {
-        return stop(
-          'INVALID_SIGNATURE',
-          'KEY_MISMATCH',
-          'the registered certificate does not carry this key',
-        );
-      }
-      checkCertificateChain(key.certificatePem, province.signingCaPem, at);
-      return keys.publicKey(kid, key.certificatePem);
-    } catch {
-      return stop(
-        'INVALID_SIGNATURE',
-        'CERTIFICATE',
-        "the key's certificate does not chain to its province CA",
-      );
-    }
+  /** Checks a key's stored certificate against its province's signing CA at `at`. */
+  function checkKeyTrust(key: SigningKey, kid: string, province: Province, at: Date): Decision | KeyObject {
+    const outcome = trust.check(key, kid, province.signingCaPem, at);
+    if (outcome.ok) return outcome.key;
+    return outcome.why === 'KEY_MISMATCH'
+      ? stop('INVALID_SIGNATURE', 'KEY_MISMATCH', 'the registered certificate does not carry this key')
+      : stop('INVALID_SIGNATURE', 'CERTIFICATE', "the key's certificate does not chain to its province CA");
   }
 
   async function decide(token: unknown, now: Date, trail: Trail): Promise<Decision> {
@@ -102,10 +92,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const { kid } = header.value;
     const text = token as string;
 
-    const [point, key] = await Promise.all([deps.ledger.chainInfo(), deps.ledger.getSigningKey(kid)]);
+    const [point, key] = await Promise.all([deps.ledger.chainInfo(), registry.signingKey(kid)]);
     trail.ledger = point;
     if (key === null) return stop('UNKNOWN_KEY', 'KEY_UNKNOWN', 'no such signing key on the ledger');
-    const trusted = await checkKeyTrust(key, kid, now);
+    // Read once: the issuance key, when another, must be of the same province (checked below).
+    const province = await registry.province(key.provinceMsp);
+    if (province === null)
+      return stop('INVALID_SIGNATURE', 'PROVINCE_UNKNOWN', 'the key belongs to no known province');
+    const trusted = checkKeyTrust(key, kid, province, now);
     if (!isKeyObject(trusted)) return trusted;
 
     let payload: Uint8Array;
@@ -134,10 +128,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (claims.exp * 1000 + toleranceMs <= now.getTime())
       return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
 
-    // The type's field list turns disclosed positions into names (cached: types never change).
+    // The status must be current: the licence record is read live, never from a cache.
     const [licence, type] = await Promise.all([
       deps.ledger.readLicence(claims.id),
-      types.get(claims.typeCode),
+      registry.licenceType(claims.typeCode),
     ]);
     if (licence === null) return stop('NOT_ON_LEDGER', 'NOT_FOUND', 'no such licence on the ledger');
     // Holds by construction of the id; kept as a defence should the key or licence record disagree.
@@ -160,7 +154,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         return stop('FIELD_MISMATCH', 'FIELD', `disclosed field '${name}' does not match the ledger`);
       }
     }
-    const issuance = await checkIssuance(licence, kid, key);
+    const issuance = await checkIssuance(licence, kid, key, province);
     if (issuance !== undefined) return issuance;
 
     trail.jti = claims.jti;
@@ -213,8 +207,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     licence: LicenceRecord,
     tokenKid: string,
     tokenKey: SigningKey,
+    province: Province,
   ): Promise<Decision | undefined> {
-    const key = licence.kid === tokenKid ? tokenKey : await deps.ledger.getSigningKey(licence.kid);
+    const key = licence.kid === tokenKid ? tokenKey : await registry.signingKey(licence.kid);
     if (key === null || key.agencyUscc !== licence.issuerUscc || key.provinceMsp !== licence.issuerMsp) {
       return stop('INVALID_SIGNATURE', 'ISSUANCE_KEY', "the licence's issuance key is not its issuer's");
     }
@@ -229,9 +224,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         'the licence was signed with a key later marked compromised',
       );
     }
-    const trusted = await checkKeyTrust(key, licence.kid, new Date(issuedAtMs));
+    // Same province as the token key: both equal licence.issuerMsp by the checks before this.
+    const trusted = checkKeyTrust(key, licence.kid, province, new Date(issuedAtMs));
     if (!isKeyObject(trusted)) return trusted;
-    if (!verifyStatement(issuanceStatement(licence), licence.signature, trusted)) {
+    if (!signatures.check(issuanceStatement(licence), licence.signature, trusted)) {
       return stop(
         'INVALID_SIGNATURE',
         'ISSUER_SIGNATURE',
@@ -248,12 +244,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   ): Promise<Recognition | null> {
     if (licence.issuerMsp === deps.myMsp) return { basis: 'own' };
     if (type.nationallyRecognised) return { basis: 'national' };
-    const rule = await deps.ledger.getEffectiveRecognition(
-      deps.myMsp,
-      licence.typeCode,
-      licence.issuerMsp,
-      now.toISOString(),
-    );
+    // Evaluated here over the rule's cached versions, so effective-from/to times apply exactly.
+    const history = await registry.ruleHistory(deps.myMsp, licence.typeCode);
+    const rule = effectiveRuleAt(history, licence.issuerMsp, now.toISOString());
     if (rule === null) return null;
     return rule.localEquivalentType === undefined
       ? { basis: 'rule', ruleVersion: rule.version }
