@@ -16,6 +16,7 @@ import {
   type World,
 } from './fixtures';
 import type { VerificationLedger } from './ports';
+import { RegistryCache } from './registry-cache';
 import { createVerifier } from './verifier';
 
 const NOW = new Date('2026-06-01T08:00:00.000Z');
@@ -38,9 +39,11 @@ function verifierFor(
     clock?: () => Date;
     ledger?: VerificationLedger;
     replay?: ReturnType<typeof memoryReplay>;
+    registry?: RegistryCache;
   } = {},
 ) {
   return createVerifier({
+    ...(opts.registry === undefined ? {} : { registry: opts.registry }),
     ledger: opts.ledger ?? fakeLedger(world),
     replay: opts.replay ?? memoryReplay(),
     myMsp: opts.myMsp ?? ZJ.msp,
@@ -452,5 +455,147 @@ describe('createVerifier', () => {
     const r = await verifierFor({ replay }).verify({ token: await present() });
     expect(r.result).toBe('STATUS_UNAVAILABLE');
     expect(r.receipt.split('.')).toHaveLength(3);
+  });
+});
+describe('createVerifier with a RegistryCache', () => {
+  let clock: number;
+  const cacheOver = (ledger: VerificationLedger, ttlMs = 30_000) =>
+    new RegistryCache(ledger, { ttlMs, now: () => clock });
+  const compromise = () =>
+    world.keys.set(world.key.record.kid, {
+      ...world.key.record,
+      status: 'compromised',
+      compromisedAt: '2026-06-01T07:00:00.000Z',
+    });
+
+  beforeEach(() => {
+    clock = 0;
+  });
+
+  it('reads only the ledger point and the licence (its live status) once the registry is cached', async () => {
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger) });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    ledger.calls.length = 0;
+    expect((await verifier.verify({ token: await present(['name']) })).result).toBe('VALID');
+    expect([...ledger.calls].sort()).toEqual(['chainInfo', 'readLicence']);
+  });
+
+  it('reads the province once per verification, even with nothing cached', async () => {
+    const ledger = fakeLedger(world);
+    const registry = new RegistryCache(ledger, { ttlMs: 0, writeOnceTtlMs: 0 });
+    expect((await verifierFor({ ledger, registry }).verify({ token: await present() })).result).toBe('VALID');
+    expect(ledger.calls.filter((c) => c === 'getProvince')).toEqual(['getProvince']);
+  });
+
+  it('shows a status change on the next verification: the licence record is never cached', async () => {
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger) });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    setLicence({ status: '07', statusReasonCode: 'R1', statusReasonText: 'revoked' });
+    expect((await verifier.verify({ token: await present() })).result).toBe('REVOKED');
+  });
+
+  it('is KEY_REVOKED on the next verification after the compromise event is applied', async () => {
+    const ledger = fakeLedger(world);
+    const registry = cacheOver(ledger);
+    const verifier = verifierFor({ ledger, registry });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    compromise();
+    registry.invalidate({ entity: 'signingKey', key: world.key.record.kid, action: 'compromise' });
+    const r = await verifier.verify({ token: await present() });
+    expect(r.result).toBe('KEY_REVOKED');
+    expect(r.reason?.code).toBe('KEY_COMPROMISED');
+  });
+
+  it('is KEY_REVOKED once the TTL has passed, even when the event was missed', async () => {
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger, 30_000) });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    compromise();
+    clock += 30_000;
+    expect((await verifier.verify({ token: await present() })).result).toBe('KEY_REVOKED');
+  });
+
+  it('without a registry, sees a compromised or retired key on the very next verification', async () => {
+    const verifier = verifierFor();
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    compromise();
+    expect((await verifier.verify({ token: await present() })).result).toBe('KEY_REVOKED');
+    world.keys.set(world.key.record.kid, {
+      ...world.key.record,
+      status: 'retired',
+      retiredAt: '2026-06-01T07:00:00.000Z',
+    });
+    expect((await verifier.verify({ token: await present() })).reason?.code).toBe('KEY_RETIRED');
+  });
+
+  it('is KEY_REVOKED when the event says the issuance key (not the token key) was compromised', async () => {
+    const issuance = await makeKey(world.caGd, GD.agency, GD.code, GD.msp);
+    const licence = makeLicence(issuance, world.fields, world.salts, '2026000004');
+    world.keys.set(issuance.record.kid, issuance.record);
+    world.licences.set(licence.id, licence);
+    const ledger = fakeLedger(world);
+    const registry = cacheOver(ledger);
+    const verifier = verifierFor({ ledger, registry });
+    const token = (jti: string) => signRaw(baseClaims({ lid: tokenLid(licence.id), jti }), agencyKey());
+    expect((await verifier.verify({ token: await token('CCCCCCCCCCCCCCCC') })).result).toBe('VALID');
+    world.keys.set(issuance.record.kid, {
+      ...issuance.record,
+      status: 'compromised',
+      compromisedAt: '2026-01-01T00:00:00.000Z',
+    });
+    registry.invalidate({ entity: 'signingKey', key: issuance.record.kid, action: 'compromise' });
+    const r = await verifier.verify({ token: await token('DDDDDDDDDDDDDDDD') });
+    expect(r.reason?.code).toBe('ISSUANCE_KEY_COMPROMISED');
+  });
+
+  it('still refuses a changed on-chain issuer signature after the licence verified once', async () => {
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger) });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    const sig = world.licence.signature;
+    setLicence({ signature: (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1) });
+    expect((await verifier.verify({ token: await present() })).reason?.code).toBe('ISSUER_SIGNATURE');
+    setLicence({ validUntil: '2099-01-01' });
+    expect((await verifier.verify({ token: await present() })).reason?.code).toBe('ISSUER_SIGNATURE');
+  });
+
+  it("ends recognition exactly at a cached rule version's effectiveTo, without re-reading it", async () => {
+    const key = `${ZJ.msp}/JSZ`;
+    world.rules.set(key, [{ ...world.rules.get(key)![0]!, effectiveTo: '2026-06-01T08:00:01.000Z' }]);
+    const ledger = fakeLedger(world);
+    let now = NOW;
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger), clock: () => now });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    now = new Date('2026-06-01T08:00:01.000Z');
+    expect((await verifier.verify({ token: await present() })).result).toBe('NOT_RECOGNISED');
+    expect(ledger.calls.filter((c) => c === 'getRecognitionRuleHistory')).toHaveLength(1);
+  });
+
+  it('recognises a rule published after a NOT_RECOGNISED answer on the next verification', async () => {
+    const rules = world.rules.get(`${ZJ.msp}/JSZ`)!;
+    world.rules.clear();
+    const ledger = fakeLedger(world);
+    const verifier = verifierFor({ ledger, registry: cacheOver(ledger) });
+    expect((await verifier.verify({ token: await present() })).result).toBe('NOT_RECOGNISED');
+    world.rules.set(`${ZJ.msp}/JSZ`, rules);
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+  });
+
+  it('is STATUS_UNAVAILABLE, never VALID, when any read fails with a warm cache', async () => {
+    let failAt = 0;
+    let calls = 0;
+    const ledger = fakeLedger(world, { fail: () => ++calls === failAt });
+    const registry = cacheOver(ledger);
+    const verifier = verifierFor({ ledger, registry });
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
+    for (const n of [1, 2]) {
+      calls = 0;
+      failAt = n;
+      expect((await verifier.verify({ token: await present() })).result).toBe('STATUS_UNAVAILABLE');
+    }
+    failAt = 0;
+    expect((await verifier.verify({ token: await present() })).result).toBe('VALID');
   });
 });
