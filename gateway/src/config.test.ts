@@ -186,4 +186,55 @@ describe('loadConfig', () => {
       ).toEqual(['CRYPTO_DIR', 'HOLDER_SECRET_FILE']);
     });
   });
+
+  describe('trail peers and retries', () => {
+    const key = { kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', kid: 'zj-receipt' };
+    const zj = { msp: 'ZhejiangMSP', url: 'https://zj.example/', jwks: { keys: [key] } };
+
+    it('has no peers and a day-long backoff by default', () => {
+      const c = loadConfig({});
+      expect(c.trailPeers).toEqual([]);
+      expect(c.trailRetry).toEqual(DEFAULTS.trailRetry);
+    });
+
+    it('reads TRAIL_PEERS and the retry settings', () => {
+      const c = loadConfig({
+        TRAIL_PEERS: JSON.stringify([zj, { ...zj, msp: 'BeijingMSP', url: 'http://127.0.0.1:7103' }]),
+        TRAIL_RETRY_BASE_MS: '100',
+        TRAIL_RETRY_MAX_MS: '1000',
+        TRAIL_RETRY_ATTEMPTS: '3',
+      });
+      expect(c.trailPeers.map((p) => [p.msp, p.url])).toEqual([
+        ['ZhejiangMSP', 'https://zj.example'],
+        ['BeijingMSP', 'http://127.0.0.1:7103'],
+      ]);
+      expect(c.trailPeers[0]?.jwks.keys).toEqual([key]);
+      expect(c.trailRetry).toEqual({ baseMs: 100, maxMs: 1000, maxAttempts: 3 });
+    });
+
+    it.each([
+      ['not json', '[{'],
+      ['not a list', JSON.stringify(zj)],
+      ['bad MSP', JSON.stringify([{ ...zj, msp: 'zhejiang' }])],
+      ['plain http elsewhere', JSON.stringify([{ ...zj, url: 'http://zj.example' }])],
+      ['credentials in the URL', JSON.stringify([{ ...zj, url: 'https://u:p@zj.example' }])],
+      ['no keys', JSON.stringify([{ ...zj, jwks: { keys: [] } }])],
+      ['a private key', JSON.stringify([{ ...zj, jwks: { keys: [{ ...key, d: 'secret' }] } }])],
+      ['a key without kid', JSON.stringify([{ ...zj, jwks: { keys: [{ ...key, kid: undefined }] } }])],
+      ['a province twice', JSON.stringify([zj, zj])],
+      ['its own province', JSON.stringify([{ ...zj, msp: 'GuangdongMSP' }])],
+    ])('rejects TRAIL_PEERS with %s', (_what, value) => {
+      expect(failure({ TRAIL_PEERS: value }).details?.variables).toEqual(['TRAIL_PEERS']);
+    });
+
+    it('rejects a retry cap below its base, and peers given as bad overrides', () => {
+      expect(failure({ TRAIL_RETRY_BASE_MS: '5000', TRAIL_RETRY_MAX_MS: '10' }).details?.variables).toEqual([
+        'TRAIL_RETRY_MAX_MS',
+      ]);
+      expect(failure({ TRAIL_RETRY_ATTEMPTS: '0' }).details?.variables).toEqual(['TRAIL_RETRY_ATTEMPTS']);
+      expect(failure({}, { trailPeers: [{ ...zj, url: 'ftp://zj.example' }] }).details?.variables).toEqual([
+        'TRAIL_PEERS',
+      ]);
+    });
+  });
 });

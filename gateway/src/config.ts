@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { LicenceError } from '@licence-ledger/domain';
+import type { BackoffPolicy } from './storage/webhooks';
 
 /** Log levels understood by the logger. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,6 +31,17 @@ export interface PublicJwk {
 export type TokenIssuerConfig =
   | { readonly iss: string; readonly jwks: { readonly keys: readonly PublicJwk[] } }
   | { readonly iss: string; readonly pem: string };
+
+/**
+ * Another province's gateway, for the holders' verification trail: where to notify it of
+ * verifications of its licences, and its published receipt key(s) that sign what it sends us.
+ */
+export interface TrailPeer {
+  readonly msp: string;
+  /** Base URL of its gateway (https; plain http only to the loopback interface). */
+  readonly url: string;
+  readonly jwks: { readonly keys: readonly PublicJwk[] };
+}
 
 /** Per-stage deadlines for ledger calls (milliseconds), as fabric-gateway takes them. */
 export interface LedgerDeadlines {
@@ -80,6 +92,10 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Verification requests allowed per minute per (province, subject). */
   readonly verifyRateLimitPerMinute: number;
+  /** The other provinces' gateways (empty: no trail notifications sent or accepted). */
+  readonly trailPeers: readonly TrailPeer[];
+  /** Backoff of trail deliveries. */
+  readonly trailRetry: BackoffPolicy;
   readonly logLevel: LogLevel;
 }
 
@@ -111,6 +127,8 @@ export const DEFAULTS = {
   clockToleranceSeconds: 30,
   bodyLimitBytes: 64 * 1024,
   verifyRateLimitPerMinute: 600,
+  // 5 s doubling to an hour: 40 attempts keep trying for about a day and a half.
+  trailRetry: { baseMs: 5_000, maxMs: 3_600_000, maxAttempts: 40 },
   logLevel: 'info' as LogLevel,
 } as const;
 
@@ -193,6 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
     clockToleranceSeconds: int('CLOCK_TOLERANCE_SECONDS', DEFAULTS.clockToleranceSeconds, 0, 300),
     bodyLimitBytes: problems.size('BODY_LIMIT', str('BODY_LIMIT'), DEFAULTS.bodyLimitBytes),
     verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT', DEFAULTS.verifyRateLimitPerMinute, 1, 1_000_000),
+    trailPeers: problems.trailPeers('TRAIL_PEERS', str('TRAIL_PEERS')),
+    trailRetry: {
+      baseMs: int('TRAIL_RETRY_BASE_MS', DEFAULTS.trailRetry.baseMs, 1, 86_400_000),
+      maxMs: int('TRAIL_RETRY_MAX_MS', DEFAULTS.trailRetry.maxMs, 1, 86_400_000),
+      maxAttempts: int('TRAIL_RETRY_ATTEMPTS', DEFAULTS.trailRetry.maxAttempts, 1, 1000),
+    },
     logLevel: problems.oneOf('LOG_LEVEL', str('LOG_LEVEL'), LOG_LEVELS, DEFAULTS.logLevel),
   };
   const config: GatewayConfig = { ...fromEnv, ...overrides };
@@ -234,6 +258,7 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
     problems.add('RECEIPT_KEY_FILE', 'must not be the same file as HOLDER_SECRET_FILE');
   }
   checkMembers(c, problems);
+  checkTrail(c, problems);
   if (c.ledger === 'fabric') {
     const required: Array<[string, string]> = [
       ['FABRIC_PEER_ENDPOINT', c.fabric.peerEndpoint],
@@ -264,6 +289,69 @@ function checkMembers(c: GatewayConfig, problems: Problems): void {
   ) {
     problems.add('LEDGER_MEMBERS', `must include this gateway's province (${c.provinceMsp})`);
   }
+}
+
+/** Peers: valid, each once, never this province; a retry policy whose cap is not below its base. */
+function checkTrail(c: GatewayConfig, problems: Problems): void {
+  const msps = c.trailPeers.map((p) => p.msp);
+  if (c.trailPeers.some((p) => parsePeer(p) === undefined)) {
+    problems.add('TRAIL_PEERS', TRAIL_PEERS_SHAPE);
+  } else if (new Set(msps).size !== msps.length) {
+    problems.add('TRAIL_PEERS', 'lists the same province twice');
+  } else if (msps.includes(c.provinceMsp)) {
+    problems.add('TRAIL_PEERS', "must not list this gateway's own province");
+  }
+  const r = c.trailRetry;
+  const range = (name: string, value: number, max: number): void => {
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      problems.add(name, `must be an integer from 1 to ${max}`);
+    }
+  };
+  range('TRAIL_RETRY_BASE_MS', r.baseMs, 86_400_000);
+  range('TRAIL_RETRY_MAX_MS', r.maxMs, 86_400_000);
+  range('TRAIL_RETRY_ATTEMPTS', r.maxAttempts, 1000);
+  if (r.maxMs < r.baseMs) problems.add('TRAIL_RETRY_MAX_MS', 'must not be below TRAIL_RETRY_BASE_MS');
+}
+
+const TRAIL_PEERS_SHAPE =
+  'must be JSON: [{"msp": "ZhejiangMSP", "url": "https://…", "jwks": {"keys": [EC P-256 public JWK, …]}}] (http only to 127.0.0.1/localhost)';
+
+/** A peer entry as configured, or undefined when it is not one. */
+function parsePeer(entry: unknown): TrailPeer | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { msp, url, jwks } = entry as { msp?: unknown; url?: unknown; jwks?: unknown };
+  if (typeof msp !== 'string' || !MSP_ID_PATTERN.test(msp)) return undefined;
+  if (typeof url !== 'string' || !isPeerUrl(url)) return undefined;
+  const keys = (jwks as { keys?: unknown } | null | undefined)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 8) return undefined;
+  const publicEc = (k: unknown): boolean => {
+    const jwk = k as Record<string, unknown> | null;
+    return (
+      typeof jwk === 'object' &&
+      jwk !== null &&
+      jwk.kty === 'EC' &&
+      jwk.crv === 'P-256' &&
+      typeof jwk.x === 'string' &&
+      typeof jwk.y === 'string' &&
+      typeof jwk.kid === 'string' &&
+      jwk.d === undefined
+    );
+  };
+  if (!keys.every(publicEc)) return undefined;
+  return { msp, url: url.replace(/\/+$/, ''), jwks: { keys: keys as PublicJwk[] } };
+}
+
+/** https anywhere; plain http only to the loopback interface (the demo); no credentials or query. */
+function isPeerUrl(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return false;
+  return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
 }
 
 /** Collects every problem so the operator sees them all in one go. */
@@ -304,30 +392,42 @@ class Problems {
     return Number(m[1]) * factor;
   }
 
-  tokenIssuers(name: string, raw: string | undefined): TokenIssuerConfig[] {
+  /** A JSON list whose every entry `parse` accepts; [] (and a problem saying `shape`) otherwise. */
+  jsonList<T>(
+    name: string,
+    raw: string | undefined,
+    parse: (entry: unknown) => T | undefined,
+    shape: string,
+  ): T[] {
     if (raw === undefined) return [];
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      this.add(
-        name,
-        'must be JSON: [{"iss": "...", "jwks": {"keys": [...]}} or {"iss": "...", "pem": "..."}]',
-      );
+      parsed = undefined;
+    }
+    const items = Array.isArray(parsed) ? parsed.map(parse) : [undefined];
+    if (items.some((i) => i === undefined)) {
+      this.add(name, shape);
       return [];
     }
-    const list = Array.isArray(parsed) ? (parsed as unknown[]) : [];
-    const issuers = list.map(parseIssuer);
-    if (!Array.isArray(parsed) || issuers.some((i) => i === undefined)) {
-      this.add(
-        name,
-        'every entry needs a non-empty "iss" and either "jwks" {"keys": [...]} or a "pem" string',
-      );
-      return [];
-    }
-    const names = issuers.map((i) => i!.iss);
+    return items as T[];
+  }
+
+  trailPeers(name: string, raw: string | undefined): TrailPeer[] {
+    return this.jsonList(name, raw, parsePeer, TRAIL_PEERS_SHAPE);
+  }
+
+  tokenIssuers(name: string, raw: string | undefined): TokenIssuerConfig[] {
+    const issuers = this.jsonList(
+      name,
+      raw,
+      parseIssuer,
+      'must be JSON: [{"iss": "...", "jwks": {"keys": [...]}} or {"iss": "...", "pem": "..."}], each with a non-empty "iss"',
+    );
+    const names = issuers.map((i) => i.iss);
     if (new Set(names).size !== names.length) this.add(name, 'lists the same "iss" twice');
-    return issuers as TokenIssuerConfig[];
+    return issuers;
   }
 
   throwIfAny(): void {

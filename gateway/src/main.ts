@@ -55,7 +55,9 @@ export interface ProvinceOptions {
   readonly hooks?: IssuanceHooks;
   /** Milliseconds between webhook delivery rounds (default 1000). */
   readonly webhookPollMs?: number;
-  /** Skip the listener and webhook loop (tests that drive them by hand). */
+  /** Milliseconds between trail delivery rounds (default 1000). */
+  readonly trailPollMs?: number;
+  /** Skip the listener and the delivery loops (tests that drive them by hand). */
   readonly background?: boolean;
   readonly clock?: () => Date;
 }
@@ -138,6 +140,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
     const services = createServices(ctx, {
       ...(opts.hooks === undefined ? {} : { hooks: opts.hooks }),
       ...(opts.webhookPollMs === undefined ? {} : { webhookPollMs: opts.webhookPollMs }),
+      ...(opts.trailPollMs === undefined ? {} : { trailPollMs: opts.trailPollMs }),
     });
     const recovered = await services.issuance.recover();
     if (recovered.committed + recovered.failed > 0)
@@ -145,6 +148,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
     if (opts.background !== false) {
       services.projection.start();
       services.webhooks.start();
+      services.trail.start();
     }
     const verifier = createTokenVerifier({
       issuers: opts.tokenIssuers ?? config.tokenIssuers,
@@ -179,6 +183,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
         closed = true;
         await services.projection.stop();
         await services.webhooks.stop();
+        await services.trail.stop();
         await store.close();
       },
     };

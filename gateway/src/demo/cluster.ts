@@ -7,15 +7,19 @@
 import { createPrivateKey } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
+import type { Express } from 'express';
 import { loadConfig, defaultAudience } from '../config';
-import type { GatewayConfig, LogLevel } from '../config';
+import type { GatewayConfig, LogLevel, TrailPeer } from '../config';
+import { createReceiptSigner } from '../keys';
 import { createLogger } from '../logging';
 import type { Logger } from '../logging';
 import { createTokenIssuer, generateIssuerKey } from '../auth/issuer';
 import type { TokenIssuer } from '../auth/issuer';
 import type { LedgerPort } from '../ledger/port';
-import { openEmbeddedLedger, openProvince } from '../main';
+import { closeServer, loadReceiptKeyPem, openEmbeddedLedger, openProvince } from '../main';
 import type { ProvinceOptions, ProvinceRuntime } from '../main';
 import { DEMO_PROVINCES } from './catalogue';
 import { ensureMaterial, loadProvinceMaterial } from './material';
@@ -42,8 +46,14 @@ export interface ClusterOptions {
   readonly logLevel?: LogLevel;
   /** Extra per-province options (hooks, background work, clock). */
   readonly provinceOptions?: Partial<
-    Pick<ProvinceOptions, 'hooks' | 'background' | 'webhookPollMs' | 'clock'>
+    Pick<ProvinceOptions, 'hooks' | 'background' | 'webhookPollMs' | 'trailPollMs' | 'clock'>
   >;
+  /**
+   * Listen on `host` (each province on `ports[msp]`, or any free port) before the provinces start,
+   * and make every hosted gateway a trail peer of the others (URL and receipt key), so a
+   * verification in one province reaches the holder's list in the issuing one.
+   */
+  readonly serve?: { readonly host: string; readonly ports?: Readonly<Record<string, number>> };
   /** Settings applied to every province's configuration. */
   readonly configOverrides?: Partial<GatewayConfig>;
   readonly onProgress?: (msg: string) => void;
@@ -56,6 +66,8 @@ export interface ClusterProvince {
   readonly runtime: ProvinceRuntime;
   readonly idp: TokenIssuer;
   readonly config: GatewayConfig;
+  /** Base URL when the cluster serves HTTP (ClusterOptions.serve). */
+  readonly url?: string;
 }
 
 /** A running cluster. */
@@ -65,6 +77,8 @@ export interface Cluster {
   readonly seed: SeedReport;
   readonly materialGenerated: boolean;
   readonly logger: Logger;
+  /** Base URL of each province's gateway when the cluster serves HTTP (empty otherwise). */
+  readonly urls: ReadonlyMap<string, string>;
   /** The province hosted under `mspId` (throws when it is not). */
   province(mspId: string): ClusterProvince;
   close(): Promise<void>;
@@ -101,6 +115,49 @@ export function demoIdentityProviders(dir: string, msps: readonly string[]): Map
   return out;
 }
 
+/** A listening server whose request handler is attached once its province has started. */
+interface Listener {
+  readonly server: Server;
+  readonly url: string;
+  attach(app: Express): void;
+}
+
+async function listenFirst(host: string, port: number): Promise<Listener> {
+  let app: Express | undefined;
+  const server = createServer((req, res) => {
+    if (app !== undefined) {
+      app(req, res);
+      return;
+    }
+    res.writeHead(503, { 'retry-after': '1' }).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return {
+    server,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    attach: (a) => {
+      app = a;
+    },
+  };
+}
+
+/** Each hosted province's receipt key (created now if missing), as its peers must know it. */
+async function receiptJwks(
+  configs: ReadonlyMap<string, GatewayConfig>,
+): Promise<Map<string, TrailPeer['jwks']>> {
+  const out = new Map<string, TrailPeer['jwks']>();
+  for (const [msp, config] of configs) {
+    const signer = await createReceiptSigner(loadReceiptKeyPem(config.receiptKeyPath));
+    out.set(msp, { keys: [{ ...signer.publicJwk() }] });
+  }
+  return out;
+}
+
 /** Starts the cluster. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const msps = opts.provinces ?? DEMO_PROVINCES.map((p) => p.mspId);
@@ -110,25 +167,51 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const idps = demoIdentityProviders(join(opts.dataDir, 'idp'), msps);
   const port = await openEmbeddedLedger(join(opts.dataDir, 'ledger'), msps);
   const provinces = new Map<string, ClusterProvince>();
+  const listeners = new Map<string, Listener>();
   try {
     opts.onProgress?.('seeding the consortium');
     const seed = await seedConsortium(port, materials);
     const allTrust = [...idps.values()].map((i) => i.trustEntry());
-    for (const material of materials) {
-      const idp = idps.get(material.mspId)!;
-      const config = loadConfig(
+    const configOf = (msp: string, trailPeers: readonly TrailPeer[] = []): GatewayConfig =>
+      loadConfig(
         {},
         {
-          provinceMsp: material.mspId,
-          dataDir: join(opts.dataDir, material.mspId),
+          provinceMsp: msp,
+          dataDir: join(opts.dataDir, msp),
           logLevel: opts.logLevel ?? 'warn',
-          tokenIssuers: opts.trustAllIssuers === true ? allTrust : [idp.trustEntry()],
+          tokenIssuers: opts.trustAllIssuers === true ? allTrust : [idps.get(msp)!.trustEntry()],
+          trailPeers,
           ...opts.configOverrides,
         },
       );
+    const configs = new Map(msps.map((msp) => [msp, configOf(msp)]));
+    if (opts.serve !== undefined) {
+      for (const msp of msps) {
+        listeners.set(msp, await listenFirst(opts.serve.host, opts.serve.ports?.[msp] ?? 0));
+      }
+      const jwks = await receiptJwks(configs);
+      for (const msp of msps) {
+        const peers = msps
+          .filter((other) => other !== msp)
+          .map((other) => ({ msp: other, url: listeners.get(other)!.url, jwks: jwks.get(other)! }));
+        configs.set(msp, configOf(msp, peers));
+      }
+    }
+    for (const material of materials) {
+      const idp = idps.get(material.mspId)!;
+      const config = configs.get(material.mspId)!;
       opts.onProgress?.(`starting ${material.mspId}`);
       const runtime = await openProvince({ material, port, config, logger, ...opts.provinceOptions });
-      provinces.set(material.mspId, { mspId: material.mspId, material, runtime, idp, config });
+      const listener = listeners.get(material.mspId);
+      listener?.attach(runtime.app);
+      provinces.set(material.mspId, {
+        mspId: material.mspId,
+        material,
+        runtime,
+        idp,
+        config,
+        ...(listener === undefined ? {} : { url: listener.url }),
+      });
     }
     return {
       port,
@@ -136,17 +219,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       seed,
       materialGenerated: generated,
       logger,
+      urls: new Map([...listeners].map(([msp, l]) => [msp, l.url])),
       province(mspId) {
         const p = provinces.get(mspId);
         if (p === undefined) throw new Error(`province ${mspId} is not hosted`);
         return p;
       },
       async close() {
+        for (const l of listeners.values()) await closeServer(l.server);
         for (const p of provinces.values()) await p.runtime.close();
         await port.close();
       },
     };
   } catch (error) {
+    for (const l of listeners.values()) await closeServer(l.server).catch(() => undefined);
     for (const p of provinces.values()) await p.runtime.close().catch(() => undefined);
     await port.close().catch(() => undefined);
     throw error;

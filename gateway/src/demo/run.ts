@@ -4,9 +4,7 @@
  * 127.0.0.1. Writes ready-made bearer tokens to <data>/demo/tokens.json and prints what to try next.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
-import { closeServer, listen } from '../main';
 import { DEMO_PROVINCES } from './catalogue';
 import { startCluster } from './cluster';
 import type { Cluster } from './cluster';
@@ -96,30 +94,23 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   const say = opts.out;
   say('licence-ledger demo: three provinces on one embedded ledger (电子证照跨省互认演示)');
   const cryptoDir = join(opts.dataDir, 'crypto');
+  const ports: Record<string, number> = {};
+  for (const [i, p] of DEMO_PROVINCES.entries()) {
+    const port = opts.ports[i];
+    if (port !== undefined) ports[p.mspId] = port;
+  }
+  // The cluster listens before the gateways start, so each knows the others' URLs for the trail.
   const cluster = await startCluster({
     dataDir: join(opts.dataDir, 'demo'),
     cryptoDir,
     pkiConfigPath: defaultPkiConfigPath(opts.repoRoot),
     logLevel: opts.logLevel,
+    serve: { host: opts.host, ports },
     onProgress: (msg) => {
       if (!msg.includes(': ')) say(`  … ${msg}`);
     },
   });
-  const servers: Server[] = [];
-  const urls: Record<string, string> = {};
-  try {
-    for (const [i, p] of DEMO_PROVINCES.entries()) {
-      const hosted = cluster.provinces.get(p.mspId);
-      const port = opts.ports[i];
-      if (hosted === undefined || port === undefined) continue;
-      servers.push(await listen(hosted.runtime.app, port, opts.host));
-      urls[p.mspId] = `http://${opts.host}:${port}`;
-    }
-  } catch (error) {
-    for (const s of servers) await closeServer(s);
-    await cluster.close();
-    throw error;
-  }
+  const urls: Record<string, string> = Object.fromEntries(cluster.urls);
   const tokens = await mintDemoTokens(cluster, urls);
   const tokensDir = join(opts.dataDir, 'demo');
   mkdirSync(tokensDir, { recursive: true });
@@ -167,7 +158,6 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     urls,
     tokensFile,
     async stop() {
-      for (const s of servers) await closeServer(s);
       await cluster.close();
     },
   };

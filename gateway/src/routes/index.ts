@@ -5,6 +5,7 @@ import { adminRouters } from './admin';
 import { holderRouter } from './holder';
 import { licenceRouters } from './licences';
 import { publicRouter } from './public';
+import { trailRouter } from './trail';
 import { verificationRouter } from './verifications';
 import { webhookRouter } from './webhooks';
 
@@ -15,6 +16,7 @@ export function provinceRouters(services: ProvinceServices): MountedRouter[] {
     ...licenceRouters(services),
     holderRouter(services),
     verificationRouter(services),
+    trailRouter(services),
     webhookRouter(services),
     ...adminRouters(services),
   ];

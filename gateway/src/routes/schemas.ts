@@ -127,6 +127,16 @@ export const VerifyBody = {
   },
 } as const;
 
+/** POST /trail: a notification from another province's gateway. */
+export const TrailBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['notification'],
+  properties: {
+    notification: { type: 'string', minLength: 1, maxLength: 4096 },
+  },
+} as const;
+
 /** POST /admin/agencies. */
 export const AgencyBody = {
   type: 'object',
@@ -226,6 +236,7 @@ export const BODY_SCHEMAS = {
   AcceptTransferBody,
   PresentBody,
   VerifyBody,
+  TrailBody,
   AgencyBody,
   KeyBody,
   CompromiseBody,

@@ -6,6 +6,8 @@ import { IssuanceService } from './issuance';
 import type { IssuanceHooks } from './issuance';
 import { LicenceService } from './licences';
 import { ProjectionListener } from './projection';
+import { TrailDelivery } from './trail';
+import { TrailIntake } from './trail-intake';
 import { VerificationService } from './verification';
 import { WebhookService } from './webhooks';
 
@@ -21,12 +23,20 @@ export interface ProvinceServices {
   readonly admin: AdminService;
   readonly webhooks: WebhookService;
   readonly projection: ProjectionListener;
+  /** Sends verifications of other provinces' licences to their issuing gateways. */
+  readonly trail: TrailDelivery;
+  /** Receives other provinces' verifications of this province's licences. */
+  readonly trailIntake: TrailIntake;
 }
 
-/** Builds the services of a province (no I/O; start the listener and webhook loop separately). */
+/** Builds the services of a province (no I/O; start the listener and delivery loops separately). */
 export function createServices(
   ctx: ProvinceContext,
-  options: { readonly hooks?: IssuanceHooks; readonly webhookPollMs?: number } = {},
+  options: {
+    readonly hooks?: IssuanceHooks;
+    readonly webhookPollMs?: number;
+    readonly trailPollMs?: number;
+  } = {},
 ): ProvinceServices {
   const issuance = new IssuanceService(ctx, options.hooks);
   return {
@@ -38,5 +48,7 @@ export function createServices(
     admin: new AdminService(ctx),
     webhooks: new WebhookService(ctx, options.webhookPollMs),
     projection: new ProjectionListener(ctx, () => issuance.types.clear()),
+    trail: new TrailDelivery(ctx, options.trailPollMs),
+    trailIntake: new TrailIntake(ctx),
   };
 }

@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal';
 import { createVerifier } from '../verification';
 import type { VerificationResult, Verifier } from '../verification';
 import type { ProvinceContext } from './context';
+import { queueTrailNotification } from './trail';
 
 /** Bounds of the declared purpose (申请事由). */
 export const PURPOSE_MIN = 2;
@@ -45,17 +46,21 @@ export class VerificationService {
     }
     const result = await this.verifier.verify({ token, purpose: declared });
     try {
-      await this.ctx.store.verifications.insert({
-        id: randomUUID(),
-        licenceId: result.licence?.id ?? null,
-        issuerMsp: result.licence?.issuerMsp ?? null,
-        verifierProvince: principal.province,
-        verifierAgency: principal.agency ?? null,
-        verifierSub: principal.sub,
-        purpose: declared,
-        result: result.result,
-        jti: null,
-        at: new Date(result.verifiedAt),
+      // The issuing province's copy of the entry is queued with ours: both or neither.
+      await this.ctx.store.transaction(async (db) => {
+        const logged = await db.verifications.insert({
+          id: randomUUID(),
+          licenceId: result.licence?.id ?? null,
+          issuerMsp: result.licence?.issuerMsp ?? null,
+          verifierProvince: principal.province,
+          verifierAgency: principal.agency ?? null,
+          verifierSub: principal.sub,
+          purpose: declared,
+          result: result.result,
+          jti: null,
+          at: new Date(result.verifiedAt),
+        });
+        await queueTrailNotification(db, this.ctx, logged.id, { principal, purpose: declared, result });
       });
     } catch (error) {
       // The answer stands even if the log write fails; the failure is an operations problem.

@@ -9,6 +9,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { LicenceError, isValidLicenceId } from '@licence-ledger/domain';
 import type { Principal } from '../auth/principal';
 import type { ProvinceContext } from './context';
+import { DeliveryWorker, postOnce } from './delivery';
 import { DEFAULT_BACKOFF, MAX_SUBSCRIPTION_LICENCES } from '../storage/webhooks';
 import type { BackoffPolicy, DeliveryJob, Owner, Subscription } from '../storage/webhooks';
 import type { KeysetPage, Paged } from '../storage/rows';
@@ -66,16 +67,14 @@ const view = (s: Subscription): SubscriptionView => ({
 });
 
 /** Webhook subscriptions and deliveries for one province. */
-export class WebhookService {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
-
+export class WebhookService extends DeliveryWorker<DeliveryJob> {
   constructor(
     private readonly ctx: ProvinceContext,
-    private readonly pollMs = 1000,
+    pollMs = 1000,
     private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
-  ) {}
+  ) {
+    super(pollMs, (error) => ctx.logger.warn({ err: error }, 'webhook delivery round failed'));
+  }
 
   /** Subscribes `principal` to status changes of `licenceIds`. */
   async subscribe(
@@ -140,46 +139,11 @@ export class WebhookService {
     }
   }
 
-  /** Starts the delivery loop. */
-  start(): void {
-    if (this.timer !== undefined) return;
-    this.stopped = false;
-    const tick = (): void => {
-      this.running = this.deliverDue().catch((error: unknown) => {
-        this.ctx.logger.warn({ err: error }, 'webhook delivery round failed');
-        return 0;
-      });
-      void this.running.finally(() => {
-        if (!this.stopped) {
-          this.timer = setTimeout(tick, this.pollMs);
-          this.timer.unref();
-        }
-      });
-    };
-    this.timer = setTimeout(tick, this.pollMs);
-    this.timer.unref();
+  protected claim(limit: number): Promise<DeliveryJob[]> {
+    return this.ctx.store.webhooks.claimDue({ now: this.ctx.clock(), limit, leaseMs: DELIVERY_LEASE_MS });
   }
 
-  /** Stops the loop and waits for a round in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** Delivers every due notification once; returns how many were delivered. */
-  async deliverDue(limit = 20): Promise<number> {
-    const jobs = await this.ctx.store.webhooks.claimDue({
-      now: this.ctx.clock(),
-      limit,
-      leaseMs: DELIVERY_LEASE_MS,
-    });
-    const outcomes = await Promise.all(jobs.map((job) => this.deliver(job)));
-    return outcomes.filter(Boolean).length;
-  }
-
-  private async deliver(job: DeliveryJob): Promise<boolean> {
+  protected async attempt(job: DeliveryJob): Promise<boolean> {
     const notification = JSON.parse(job.payload) as Record<string, unknown>;
     const jws = await this.ctx.receipt.sign(
       { ...notification, deliveryId: job.id, subscriptionId: job.subscriptionId, iss: this.ctx.msp },
@@ -193,33 +157,12 @@ export class WebhookService {
       headers['x-licence-ledger-signature'] =
         `sha256=${createHmac('sha256', job.secret).update(jws).digest('hex')}`;
     }
-    let status: number | null = null;
-    let error = '';
-    try {
-      // Only the URL the subscriber registered: redirects are not followed.
-      const response = await fetch(job.url, {
-        method: 'POST',
-        headers,
-        body: jws,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-      status = response.status;
-      await response.body?.cancel();
-    } catch (e) {
-      error = e instanceof Error ? e.name : 'fetch failed';
-    }
+    // Only the URL the subscriber registered: redirects are not followed.
+    const { status, error } = await postOnce(job.url, headers, jws, DELIVERY_TIMEOUT_MS);
     const now = this.ctx.clock();
     const ok = status !== null && status >= 200 && status < 300;
-    if (ok) await this.ctx.store.webhooks.markDelivered(job.id, status as number, now);
-    else {
-      await this.ctx.store.webhooks.markAttemptFailed(
-        job.id,
-        { status, error: error === '' ? `HTTP ${status}` : error },
-        now,
-        this.backoff,
-      );
-    }
+    if (ok) await this.ctx.store.webhooks.markDelivered(job.id, status, now);
+    else await this.ctx.store.webhooks.markAttemptFailed(job.id, { status, error }, now, this.backoff);
     this.ctx.logger.debug({ delivery: job.id, status }, ok ? 'webhook delivered' : 'webhook delivery failed');
     return ok;
   }

@@ -10,4 +10,5 @@ export * from './projection';
 export * from './verification-log';
 export * from './replay';
 export * from './webhooks';
+export * from './trail';
 export * from './store';

@@ -61,5 +61,37 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Where a queued delivery stands (webhook deliveries and trail notifications alike). */
+export interface DeliveryProgress {
+  readonly state: 'pending' | 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly nextAt: IsoTime;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly deliveredAt: IsoTime | null;
+}
+
+/** The delivery bookkeeping columns as pg returns them. */
+export interface DeliveryProgressRow {
+  state: DeliveryProgress['state'];
+  attempts: number;
+  next_at: Date;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+}
+
+/** The delivery bookkeeping of a queue row. */
+export function progressOf(r: DeliveryProgressRow): DeliveryProgress {
+  return {
+    state: r.state,
+    attempts: r.attempts,
+    nextAt: iso(r.next_at),
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    deliveredAt: isoOrNull(r.delivered_at),
+  };
+}
+
 /** SQLSTATE for a unique-constraint violation. */
 export const UNIQUE_VIOLATION = '23505';

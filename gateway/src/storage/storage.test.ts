@@ -442,6 +442,75 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
   });
 
+  describe('verification trail', () => {
+    const reported = {
+      licenceId: 'L1',
+      issuerMsp: 'GuangdongMSP',
+      verifierProvince: 'ZhejiangMSP',
+      verifierAgency: '11330000MB1F22343T',
+      verifierSub: 'v1',
+      purpose: '租车 car rental',
+      result: 'VALID',
+      notificationJti: 'n-1',
+      at: new Date('2026-11-21T09:00:00Z'),
+    };
+
+    it('records a reported verification once per (reporting province, jti)', async () => {
+      const v = db.store.verifications;
+      expect(await v.insertReported(reported)).toMatchObject({ licenceId: 'L1', purpose: reported.purpose });
+      expect(await v.insertReported({ ...reported, purpose: 'changed' })).toBeUndefined();
+      expect(await v.insertReported({ ...reported, verifierProvince: 'BeijingMSP' })).toBeDefined();
+      const all = await v.listByLicences(['L1'], { limit: 10 });
+      expect(all.items.map((e) => e.verifierProvince).sort()).toEqual(['BeijingMSP', 'ZhejiangMSP']);
+    });
+
+    it('claims due notifications with a lease, backs off after failures and gives up at the budget', async () => {
+      const logged = await db.store.verifications.insert({ ...reported, jti: null });
+      const trail = db.store.trail;
+      await trail.enqueue({
+        id: 't-1',
+        verificationId: logged.id,
+        targetMsp: 'GuangdongMSP',
+        payload: { a: 1 },
+      });
+      const retry = { baseMs: 1000, maxMs: 3000, maxAttempts: 3 };
+      const t0 = new Date(Date.now() + 1000);
+      expect((await trail.claimDue({ now: t0, limit: 10, leaseMs: 60_000 })).map((n) => n.id)).toEqual([
+        't-1',
+      ]);
+      // Leased: not due again before the lease ends.
+      expect(await trail.claimDue({ now: t0, limit: 10, leaseMs: 60_000 })).toEqual([]);
+      const fail = { status: 503, error: 'HTTP 503', final: false };
+      expect(await trail.markAttemptFailed('t-1', fail, t0, retry)).toBe(true);
+      expect(await trail.get('t-1')).toMatchObject({
+        state: 'pending',
+        attempts: 1,
+        nextAt: new Date(t0.getTime() + 1000).toISOString(),
+        lastStatus: 503,
+      });
+      await trail.markAttemptFailed('t-1', fail, t0, retry);
+      expect((await trail.get('t-1'))?.nextAt).toBe(new Date(t0.getTime() + 2000).toISOString());
+      await trail.markAttemptFailed('t-1', fail, t0, retry);
+      expect(await trail.get('t-1')).toMatchObject({ state: 'failed', attempts: 3 });
+      expect(await trail.markDelivered('t-1', 201, t0)).toBe(false);
+    });
+
+    it('delivers once, and ends at once on a final refusal', async () => {
+      const a = await db.store.verifications.insert({ ...reported, jti: null });
+      const b = await db.store.verifications.insert({ ...reported, jti: null });
+      const trail = db.store.trail;
+      await trail.enqueue({ id: 't-a', verificationId: a.id, targetMsp: 'GuangdongMSP', payload: {} });
+      await trail.enqueue({ id: 't-b', verificationId: b.id, targetMsp: 'GuangdongMSP', payload: {} });
+      const now = new Date();
+      expect(await trail.markDelivered('t-a', 201, now)).toBe(true);
+      expect(await trail.markDelivered('t-a', 201, now)).toBe(false);
+      expect(await trail.get('t-a')).toMatchObject({ state: 'delivered', attempts: 1, lastStatus: 201 });
+      const final = { status: 404, error: 'HTTP 404', final: true };
+      await trail.markAttemptFailed('t-b', final, now, { baseMs: 1, maxMs: 1, maxAttempts: 40 });
+      expect(await trail.get('t-b')).toMatchObject({ state: 'failed', attempts: 1 });
+    });
+  });
+
   describe('webhooks', () => {
     const owner = { province: 'ZhejiangMSP', sub: 'bank-1' };
     const newSub = (licenceIds: string[]) => ({

@@ -18,6 +18,8 @@ import { DEFAULT_STREAM, projectionRepo } from './projection';
 import type { Checkpoint, ProjectionItem, ProjectionRepo } from './projection';
 import { replayRepo } from './replay';
 import type { ReplayRepo } from './replay';
+import { trailRepo } from './trail';
+import type { TrailRepo } from './trail';
 import { verificationLogRepo } from './verification-log';
 import type { VerificationLogRepo } from './verification-log';
 import { webhookRepo } from './webhooks';
@@ -32,6 +34,7 @@ export interface Repositories {
   readonly verifications: VerificationLogRepo;
   readonly replay: ReplayRepo;
   readonly webhooks: WebhookRepo;
+  readonly trail: TrailRepo;
 }
 
 /** Options of {@link Store.applyLedgerEvents}. */
@@ -72,6 +75,7 @@ export function repositories(db: Queryable): Repositories {
     verifications: verificationLogRepo(db),
     replay: replayRepo(db),
     webhooks: webhookRepo(db),
+    trail: trailRepo(db),
   };
 }
 

@@ -23,6 +23,7 @@ export interface TestDatabase {
 export type Backend = readonly [name: string, open: () => Promise<TestDatabase>];
 
 const TABLES = [
+  'trail_outbox',
   'webhook_deliveries',
   'webhook_subscription_licences',
   'webhook_subscriptions',

@@ -24,6 +24,12 @@ export interface NewVerification {
   readonly at?: Date;
 }
 
+/** A verification another province's gateway reported for a licence this province issued. */
+export interface ReportedVerification extends Omit<NewVerification, 'jti'> {
+  /** The notification's jti: one entry per (verifierProvince, notificationJti). */
+  readonly notificationJti: string;
+}
+
 /** A logged verification. */
 export interface VerificationEntry extends Omit<NewVerification, 'id' | 'at'> {
   readonly id: string;
@@ -61,33 +67,51 @@ function toEntry(r: Row): VerificationEntry {
 /** Verification log repository. */
 export interface VerificationLogRepo {
   insert(entry: NewVerification): Promise<VerificationEntry>;
+  /** Records a reported verification; undefined when the same notification was recorded before. */
+  insertReported(entry: ReportedVerification): Promise<VerificationEntry | undefined>;
   /** Verifications of any of `licenceIds`, newest first. */
   listByLicences(licenceIds: readonly string[], page: KeysetPage): Promise<Paged<VerificationEntry>>;
 }
 
 /** The verification log repository over `db`. */
 export function verificationLogRepo(db: Queryable): VerificationLogRepo {
+  /** Inserts one row; undefined when a reported notification's (province, jti) is taken. */
+  const insertRow = async (
+    e: Omit<NewVerification, 'jti'>,
+    jti: string | null,
+    notificationJti: string | null,
+  ): Promise<VerificationEntry | undefined> => {
+    // A local row has no notification jti, and NULLs never conflict: only reports can be refused.
+    const { rows } = await db.query<Row>(
+      `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
+         verifier_sub, purpose, result, jti, notification_jti, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+         COALESCE($11::timestamptz, date_trunc('milliseconds', now())))
+       ON CONFLICT (verifier_province, notification_jti) DO NOTHING
+       RETURNING *`,
+      [
+        e.id ?? randomUUID(),
+        e.licenceId,
+        e.issuerMsp,
+        e.verifierProvince,
+        e.verifierAgency,
+        e.verifierSub,
+        e.purpose,
+        e.result,
+        jti,
+        notificationJti,
+        e.at ?? null,
+      ],
+    );
+    return rows[0] === undefined ? undefined : toEntry(rows[0]);
+  };
+
   return {
     async insert(e) {
-      const { rows } = await db.query<Row>(
-        `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
-           verifier_sub, purpose, result, jti, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10::timestamptz, date_trunc('milliseconds', now())))
-         RETURNING *`,
-        [
-          e.id ?? randomUUID(),
-          e.licenceId,
-          e.issuerMsp,
-          e.verifierProvince,
-          e.verifierAgency,
-          e.verifierSub,
-          e.purpose,
-          e.result,
-          e.jti,
-          e.at ?? null,
-        ],
-      );
-      return toEntry(rows[0]!);
+      return (await insertRow(e, e.jti, null))!;
+    },
+    insertReported(e) {
+      return insertRow(e, null, e.notificationJti);
     },
     async listByLicences(licenceIds, page) {
       const limit = pageSize(page.limit);

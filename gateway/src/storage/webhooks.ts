@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import { LicenceError } from '@licence-ledger/domain';
 import type { Queryable } from './db';
-import { iso, isoOrNull, pageSize, toPaged } from './rows';
-import type { KeysetPage, Paged } from './rows';
+import { iso, pageSize, progressOf, toPaged } from './rows';
+import type { DeliveryProgress, DeliveryProgressRow, KeysetPage, Paged } from './rows';
 
 /** Most licences one subscription may watch. */
 export const MAX_SUBSCRIPTION_LICENCES = 1000;
@@ -48,20 +48,14 @@ export interface NewDelivery {
 }
 
 /** Where a delivery stands. */
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
+export type DeliveryState = DeliveryProgress['state'];
 
 /** A stored delivery. */
-export interface Delivery {
+export interface Delivery extends DeliveryProgress {
   readonly id: string;
   readonly subscriptionId: string;
   readonly eventKey: string;
   readonly payload: string;
-  readonly state: DeliveryState;
-  readonly attempts: number;
-  readonly nextAt: IsoTime;
-  readonly lastStatus: number | null;
-  readonly lastError: string | null;
-  readonly deliveredAt: IsoTime | null;
 }
 
 /** A claimed delivery with where to send it. */
@@ -101,17 +95,11 @@ interface SubRow {
   licence_ids: string[] | null;
 }
 
-interface DeliveryRow {
+interface DeliveryRow extends DeliveryProgressRow {
   id: string;
   subscription_id: string;
   event_key: string;
   payload: string;
-  state: DeliveryState;
-  attempts: number;
-  next_at: Date;
-  last_status: number | null;
-  last_error: string | null;
-  delivered_at: Date | null;
   url?: string;
   secret?: string | null;
 }
@@ -136,12 +124,7 @@ function toDelivery(r: DeliveryRow): Delivery {
     subscriptionId: r.subscription_id,
     eventKey: r.event_key,
     payload: r.payload,
-    state: r.state,
-    attempts: r.attempts,
-    nextAt: iso(r.next_at),
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-    deliveredAt: isoOrNull(r.delivered_at),
+    ...progressOf(r),
   };
 }
 
