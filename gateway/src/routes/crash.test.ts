@@ -7,11 +7,9 @@
  * between a ledger commit and its projection catches up from its checkpoint.
  */
 import request from 'supertest';
-import { createLogger } from '../logging';
-import { openProvince } from '../main';
 import type { ProvinceRuntime } from '../main';
 import type { IssueStep } from '../services/issuance';
-import { AGENCY, GD, drivingLicence, startTestCluster } from './test-support';
+import { AGENCY, GD, crashSwitch, drivingLicence, restartProvince, startTestCluster } from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(180_000);
@@ -28,15 +26,10 @@ const STEPS: readonly IssueStep[] = [
 describe('issuance survives a crash at every step', () => {
   let t: TestCluster;
   let runtime: ProvinceRuntime;
-  let crashAt: IssueStep | undefined;
-  const hooks = {
-    after(step: IssueStep): void {
-      if (step === crashAt) throw new Error(`simulated crash after ${step}`);
-    },
-  };
+  const crash = crashSwitch();
 
   beforeAll(async () => {
-    t = await startTestCluster({ provinces: [GD], provinceOptions: { hooks } });
+    t = await startTestCluster({ provinces: [GD], provinceOptions: { hooks: crash.hooks } });
     runtime = t.cluster.province(GD).runtime;
   });
   afterAll(async () => {
@@ -46,16 +39,7 @@ describe('issuance survives a crash at every step', () => {
 
   /** Restarts Guangdong's services over the same ledger and data directory. */
   async function restart(): Promise<ProvinceRuntime> {
-    await runtime.close();
-    const p = t.cluster.province(GD);
-    runtime = await openProvince({
-      material: p.material,
-      port: t.cluster.port,
-      config: p.config,
-      logger: createLogger({ level: 'silent' }),
-      tokenIssuers: [p.idp.trustEntry()],
-      hooks,
-    });
+    runtime = await restartProvince(t, GD, runtime, crash.hooks);
     return runtime;
   }
 
@@ -86,14 +70,14 @@ describe('issuance survives a crash at every step', () => {
 
   it.each(STEPS)('after a crash at %s, recovery leaves ledger and database in agreement', async (step) => {
     const before = await state();
-    crashAt = step;
+    crash.crashAt = step;
     const auth = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
     const res = await request(runtime.app)
       .post('/api/v1/licences')
       .set('authorization', auth)
       .send(drivingLicence());
     expect(res.status).toBe(500);
-    crashAt = undefined;
+    crash.crashAt = undefined;
 
     const restarted = await restart();
     const after = await state();

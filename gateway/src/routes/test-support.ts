@@ -12,6 +12,10 @@ import { defaultAudience } from '../config';
 import { startCluster } from '../demo/cluster';
 import type { Cluster, ClusterOptions } from '../demo/cluster';
 import type { PrincipalRole } from '../auth/principal';
+import { createLogger } from '../logging';
+import { openProvince } from '../main';
+import type { ProvinceRuntime } from '../main';
+import type { IssuanceHooks, IssueStep } from '../services/issuance';
 import { holderRef as citizenRef } from '../auth/holder-ref';
 
 /** Province MSP IDs of the test cluster. */
@@ -103,4 +107,42 @@ export function drivingLicence(holderId = HOLDER_ID): Record<string, unknown> {
     validFrom: '2024-01-01',
     validUntil: '2034-01-01',
   };
+}
+
+/** Issuance hooks that simulate a crash right after step `crashAt` (none while it is undefined). */
+export interface CrashSwitch {
+  crashAt: IssueStep | undefined;
+  readonly hooks: IssuanceHooks;
+}
+
+/** A crash switch, off. */
+export function crashSwitch(): CrashSwitch {
+  const crash: CrashSwitch = {
+    crashAt: undefined,
+    hooks: {
+      after(step) {
+        if (step === crash.crashAt) throw new Error(`simulated crash after ${step}`);
+      },
+    },
+  };
+  return crash;
+}
+
+/** Closes `runtime` and starts its province again over the same ledger and data directory. */
+export async function restartProvince(
+  t: TestCluster,
+  mspId: string,
+  runtime: ProvinceRuntime,
+  hooks?: IssuanceHooks,
+): Promise<ProvinceRuntime> {
+  await runtime.close();
+  const p = t.cluster.province(mspId);
+  return openProvince({
+    material: p.material,
+    port: t.cluster.port,
+    config: p.config,
+    logger: createLogger({ level: 'silent' }),
+    tokenIssuers: [p.idp.trustEntry()],
+    ...(hooks === undefined ? {} : { hooks }),
+  });
 }

@@ -6,12 +6,17 @@
  */
 import request from 'supertest';
 import { TX } from '@licence-ledger/domain';
-import { createLogger } from '../logging';
-import { openProvince } from '../main';
 import type { ProvinceRuntime } from '../main';
 import type { LedgerPort } from '../ledger/port';
-import type { IssueStep } from './issuance';
-import { AGENCY, GD, ZJ, drivingLicence, startTestCluster } from '../routes/test-support';
+import {
+  AGENCY,
+  GD,
+  ZJ,
+  crashSwitch,
+  drivingLicence,
+  restartProvince,
+  startTestCluster,
+} from '../routes/test-support';
 import type { TestCluster } from '../routes/test-support';
 
 jest.setTimeout(120_000);
@@ -19,15 +24,10 @@ jest.setTimeout(120_000);
 describe('accepting a transfer is endorsed by both provinces', () => {
   let t: TestCluster;
   let zj: ProvinceRuntime;
-  let crashAt: IssueStep | undefined;
-  const hooks = {
-    after(step: IssueStep): void {
-      if (step === crashAt) throw new Error(`simulated crash after ${step}`);
-    },
-  };
+  const crash = crashSwitch();
 
   beforeAll(async () => {
-    t = await startTestCluster({ provinces: [GD, ZJ], provinceOptions: { hooks } });
+    t = await startTestCluster({ provinces: [GD, ZJ], provinceOptions: { hooks: crash.hooks } });
     zj = t.cluster.province(ZJ).runtime;
   });
   afterAll(async () => {
@@ -77,20 +77,11 @@ describe('accepting a transfer is endorsed by both provinces', () => {
 
   it('keeps the endorsers in the outbox, so recovery after a crash endorses the same way', async () => {
     const id = await pendingTransfer();
-    crashAt = 'intentRecorded';
+    crash.crashAt = 'intentRecorded';
     expect((await accept(id)).status).toBe(500);
-    crashAt = undefined;
+    crash.crashAt = undefined;
     const prepare = jest.spyOn(t.cluster.port, 'prepare');
-    await zj.close();
-    const p = t.cluster.province(ZJ);
-    zj = await openProvince({
-      material: p.material,
-      port: t.cluster.port,
-      config: p.config,
-      logger: createLogger({ level: 'silent' }),
-      tokenIssuers: [p.idp.trustEntry()],
-      hooks,
-    });
+    zj = await restartProvince(t, ZJ, zj, crash.hooks);
     expect(zj.recovered).toEqual({ committed: 1, failed: 0 });
     expect(acceptEndorsements(prepare)).toEqual([{ endorsingOrgs: [GD, ZJ] }]);
     const record = await zj.services.ctx.ledger.admin.readLicence(id);
