@@ -63,10 +63,17 @@ function checkOptions(opts: EmbeddedLedgerOptions): void {
   if (!Number.isFinite(timeout) || timeout < 0) throw bad('batchTimeoutMs must be zero or more');
 }
 
+/** What is known about a creator certificate, independent of the proposal time. */
+type CreatorVerdict = 'unparseable' | { chained: boolean; notBefore: number; notAfter: number };
+/** Bound on remembered creator certificates (a gateway uses a handful). */
+const MAX_CACHED_CREATORS = 1024;
+
 /** An in-process ledger with Hyperledger Fabric's transaction semantics, persisted in LevelDB. */
 export class EmbeddedLedger {
   private readonly cutter: BlockCutter<PendingCommit>;
   private readonly members: readonly string[];
+  /** Verdicts on creator certificates already seen (see creatorVerdict). */
+  private readonly creators = new Map<string, CreatorVerdict>();
   /** Trust anchors per MSP ID, when the creator's certificate chain is checked. */
   private readonly roots: ReadonlyMap<string, readonly X509Certificate[]> | undefined;
   private readonly blockListeners = new Set<() => void>();
@@ -421,28 +428,50 @@ export class EmbeddedLedger {
         `organisation ${identity.mspId} is not a member of the channel`,
       );
     }
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(identity.certificatePem);
-    } catch {
+    const verdict = this.creatorVerdict(identity);
+    if (verdict === 'unparseable') {
       throw new LicenceError(
         'UNAUTHENTICATED',
         'the caller identity does not carry a valid X.509 certificate',
       );
     }
     if (this.roots === undefined) return;
-    const anchors = this.roots.get(identity.mspId) ?? [];
-    const chained = anchors.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey));
-    if (!chained) {
+    if (!verdict.chained) {
       throw new LicenceError(
         'UNAUTHENTICATED',
         `the caller's certificate was not issued by a root CA of ${identity.mspId}`,
       );
     }
     const time = at.getTime();
-    if (time < Date.parse(cert.validFrom) || time > Date.parse(cert.validTo)) {
+    if (time < verdict.notBefore || time > verdict.notAfter) {
       throw new LicenceError('UNAUTHENTICATED', "the caller's certificate is not valid at the proposal time");
     }
+  }
+
+  /**
+   * Parsing a certificate and checking its CA signature cost more than the rest of a read, and a
+   * gateway calls with the same few identities again and again; the verdict depends only on the
+   * certificate and the fixed roots, so it is kept (the validity window is still checked per call).
+   */
+  private creatorVerdict(identity: LedgerIdentity): CreatorVerdict {
+    const key = `${identity.mspId}\n${identity.certificatePem}`;
+    const known = this.creators.get(key);
+    if (known !== undefined) return known;
+    let verdict: CreatorVerdict;
+    try {
+      const cert = new X509Certificate(identity.certificatePem);
+      const anchors = this.roots?.get(identity.mspId) ?? [];
+      verdict = {
+        chained: anchors.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey)),
+        notBefore: Date.parse(cert.validFrom),
+        notAfter: Date.parse(cert.validTo),
+      };
+    } catch {
+      verdict = 'unparseable';
+    }
+    if (this.creators.size >= MAX_CACHED_CREATORS) this.creators.clear();
+    this.creators.set(key, verdict);
+    return verdict;
   }
 
   private checkEndorsers(orgs: string[]): string[] {
