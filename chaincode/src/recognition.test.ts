@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { effectiveRule } from '@licence-ledger/domain';
 import type { RecognitionRule } from '@licence-ledger/domain';
-import { effectiveRule, removesIssuer } from './recognition';
+import { removesIssuer } from './recognition';
 
 const msps = fc.uniqueArray(fc.constantFrom('GuangdongMSP', 'ZhejiangMSP', 'BeijingMSP', 'ShanghaiMSP'), {
   minLength: 1,

@@ -72,22 +72,3 @@ export function removesIssuer(previous: readonly string[], next: readonly string
   if (previous.includes('*')) return true;
   return previous.some((msp) => !next.includes(msp));
 }
-
-/**
- * The rule version in force at `at` for licences from `issuingMsp`: the newest version that has taken
- * effect by then, if it has not ended and covers that province; otherwise null.
- */
-export function effectiveRule(
-  history: readonly RecognitionRule[],
-  issuingMsp: string,
-  at: string,
-): RecognitionRule | null {
-  let inForce: RecognitionRule | undefined;
-  for (const rule of history) {
-    if (rule.effectiveFrom <= at && (inForce === undefined || rule.version > inForce.version)) inForce = rule;
-  }
-  if (inForce === undefined) return null;
-  if (inForce.effectiveTo !== undefined && at >= inForce.effectiveTo) return null;
-  if (!inForce.issuingMsps.includes('*') && !inForce.issuingMsps.includes(issuingMsp)) return null;
-  return inForce;
-}

@@ -7,6 +7,7 @@ import {
   CONTRACT,
   EVENT,
   canonicalize,
+  effectiveRule,
   fail,
   parseAgencyInput,
   parseBookmark,
@@ -30,7 +31,7 @@ import { markCompromised, registerAgency, registerKey, retireAgency, retireKey, 
 import { BaseContract } from './base-contract';
 import { emitEvent } from './events';
 import { approve, bootstrap, propose } from './governance';
-import { effectiveRule, publishRule } from './recognition';
+import { publishRule } from './recognition';
 import { Store } from './store';
 
 /** Trust registry and governance of the consortium. */

@@ -3,5 +3,4 @@ export * from './result';
 export * from './ports';
 export * from './verifier';
 export * from './registry-cache';
-export { effectiveRuleAt } from './recognition';
 export { parseHeader, parseClaims } from './token';

@@ -3,12 +3,11 @@
  * GetEffectiveRecognition, a licence's status is never cached, and the ledger's own RegistryChanged
  * events make a compromised key KEY_REVOKED on the next verification.
  */
-import { EVENT, type LedgerEventPayload } from '@licence-ledger/domain';
+import { EVENT, effectiveRule, type LedgerEventPayload } from '@licence-ledger/domain';
 import { createReceiptSigner, type ReceiptSigner } from '../keys/receipt-key';
 import { GD_DRIVING, startConsortium, type TestConsortium } from '../ledger/test-consortium';
 import { createPresentation } from '../presentation/create';
 import { memoryReplay } from './fixtures';
-import { effectiveRuleAt } from './recognition';
 import { RegistryCache } from './registry-cache';
 import { createVerifier, type Verifier } from './verifier';
 
@@ -89,7 +88,7 @@ describe('RegistryCache on the embedded ledger', () => {
     for (const t of times) {
       for (const issuer of ['GuangdongMSP', 'ZhejiangMSP']) {
         const onChain = await reader.getEffectiveRecognition('BeijingMSP', 'JSZ', issuer, iso(t));
-        const local = effectiveRuleAt(history, issuer, iso(t));
+        const local = effectiveRule(history, issuer, iso(t));
         expect(local?.version ?? null).toBe(onChain?.version ?? null);
         if (local !== null) recognised++;
       }

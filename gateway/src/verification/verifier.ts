@@ -19,7 +19,7 @@ import { PRESENTATION_ALG, RECEIPT_TYP, type DisclosedField } from '../presentat
 import { IssuerSignatureCache } from './issuer-signature';
 import { KeyTrustCache } from './key-trust';
 import type { VerifierDeps } from './ports';
-import { effectiveRuleAt } from './recognition';
+import { effectiveRule } from '@licence-ledger/domain';
 import { RegistryCache } from './registry-cache';
 import {
   STATUS_RESULTS,
@@ -246,7 +246,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (type.nationallyRecognised) return { basis: 'national' };
     // Evaluated here over the rule's cached versions, so effective-from/to times apply exactly.
     const history = await registry.ruleHistory(deps.myMsp, licence.typeCode);
-    const rule = effectiveRuleAt(history, licence.issuerMsp, now.toISOString());
+    const rule = effectiveRule(history, licence.issuerMsp, now.toISOString());
     if (rule === null) return null;
     return rule.localEquivalentType === undefined
       ? { basis: 'rule', ruleVersion: rule.version }

@@ -12,3 +12,4 @@ export * from './province-code';
 export * from './commitment';
 export * from './signature';
 export * from './inputs';
+export * from './recognition';

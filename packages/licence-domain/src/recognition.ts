@@ -1,20 +1,16 @@
 /**
- * Which version of a recognition rule is in force at a time, evaluated by the verifier over the
- * rule's full version history (cached), so effective-from/to boundaries are exact and no cached
- * answer can outlive the time it was computed for.
- *
- * It must agree with the chaincode's GetEffectiveRecognition (chaincode/src/recognition.ts
- * effectiveRule); verifier.integration.test.ts compares the two on the embedded ledger. Moving that
- * function into @licence-ledger/domain would let both import one copy.
+ * Which version of a province's recognition rule is in force at a time. The chaincode answers
+ * GetEffectiveRecognition with it, and verifiers evaluate it over a cached rule history, so both
+ * must use this one definition.
  */
-import type { RecognitionRule } from '@licence-ledger/domain';
+import type { RecognitionRule } from './model';
 
 /**
  * The rule version in force at `atIso` for licences from `issuingMsp`: the newest version whose
  * effectiveFrom has been reached, unless it has ended or does not cover that province; else null.
- * Times compare as ISO-8601 UTC strings, as the chaincode compares them.
+ * Times compare as ISO-8601 UTC strings with millisecond precision.
  */
-export function effectiveRuleAt(
+export function effectiveRule(
   history: readonly RecognitionRule[],
   issuingMsp: string,
   atIso: string,
