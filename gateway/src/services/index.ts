@@ -39,15 +39,25 @@ export function createServices(
   } = {},
 ): ProvinceServices {
   const issuance = new IssuanceService(ctx, options.hooks);
+  const verification = new VerificationService(ctx);
   return {
     ctx,
     issuance,
     licences: new LicenceService(ctx),
     holder: new HolderService(ctx, issuance.types),
-    verification: new VerificationService(ctx),
+    verification,
     admin: new AdminService(ctx),
     webhooks: new WebhookService(ctx, options.webhookPollMs),
-    projection: new ProjectionListener(ctx, () => issuance.types.clear()),
+    projection: new ProjectionListener(ctx, {
+      changed: (item) => {
+        if (item.entity === 'licenceType') issuance.types.clear();
+        verification.registry.invalidate(item);
+      },
+      resync: () => {
+        issuance.types.clear();
+        verification.registry.invalidateAll();
+      },
+    }),
     trail: new TrailDelivery(ctx, options.trailPollMs),
     trailIntake: new TrailIntake(ctx),
   };

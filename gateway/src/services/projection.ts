@@ -89,6 +89,14 @@ async function enqueueNotifications(
 }
 
 /** Follows the ledger's events for one province database. */
+/** Who wants to hear about registry changes seen in ledger events. */
+export interface RegistryListener {
+  /** A registry item (key, agency, province, type, rule…) changed. */
+  changed?(item: EventItem): void;
+  /** The listener (re)connected and may have missed events. */
+  resync?(): void;
+}
+
 export class ProjectionListener {
   private stream: LedgerEventStream | undefined;
   private running = false;
@@ -98,8 +106,8 @@ export class ProjectionListener {
 
   constructor(
     private readonly ctx: ProvinceContext,
-    /** Called when the registry changed (e.g. to drop cached licence types). */
-    private readonly onRegistryChange: () => void = () => undefined,
+    /** Told about every registry change, and when events may have been missed (caches drop entries). */
+    private readonly registry: RegistryListener = {},
   ) {}
 
   /** Starts following events (returns at once). */
@@ -136,7 +144,7 @@ export class ProjectionListener {
       for (const item of payload.items) {
         const s = statusOf(item, event, event.timestamp !== '' ? event.timestamp : payload.at);
         if (s !== undefined) statuses.push(s);
-        else if (item.entity === 'licenceType') this.onRegistryChange();
+        else this.registry.changed?.(item);
       }
     }
     const notifications = statuses.map((s) => ({
@@ -177,6 +185,8 @@ export class ProjectionListener {
       try {
         const from = await this.ctx.store.projection.checkpoint();
         if (from !== undefined) this.advance(from);
+        // Events between a dropped stream and this one may have been missed: caches start afresh.
+        this.registry.resync?.();
         // Re-reading the checkpoint block is harmless (idempotent) and simpler than skipping inside it.
         this.stream = this.ctx.ledger.port.chaincodeEvents(from?.blockNumber ?? 0);
         for await (const event of this.stream) {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { LicenceError } from '@licence-ledger/domain';
 import type { Principal } from '../auth/principal';
-import { createVerifier } from '../verification';
+import { RegistryCache, createVerifier } from '../verification';
 import type { VerificationResult, Verifier } from '../verification';
 import type { ProvinceContext } from './context';
 import { queueTrailNotification } from './trail';
@@ -19,10 +19,14 @@ export const MAX_ACCEPTED_TTL_SECONDS = 900;
 /** Verification for one province. */
 export class VerificationService {
   private readonly verifier: Verifier;
+  /** Registry reads (keys, provinces, types, rules) kept between verifications; the event listener invalidates them. */
+  readonly registry: RegistryCache;
 
   constructor(private readonly ctx: ProvinceContext) {
+    this.registry = new RegistryCache(ctx.ledger.verifier);
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,
+      registry: this.registry,
       replay: { claimJti: (jti, exp) => ctx.store.replay.claimJti(jti, new Date(exp)) },
       myMsp: ctx.msp,
       clock: ctx.clock,
