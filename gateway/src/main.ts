@@ -36,6 +36,7 @@ import { provinceLedger } from './services/identities';
 import { fileKeyVault } from './services/key-vault';
 import { loadProvinceMaterial } from './demo/material';
 import type { ProvinceMaterial } from './demo/material';
+import { createWebRouter } from './web';
 
 /** Channel and chaincode names of the embedded ledger (as on the Fabric network). */
 export const CHANNEL = 'licences';
@@ -159,7 +160,10 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       logger: ctx.logger,
       bodyLimitBytes: config.bodyLimitBytes,
       verifier,
-      routers: provinceRouters(services),
+      routers: [
+        ...provinceRouters(services),
+        createWebRouter({ mspId: material.mspId, provinceCode: material.code }),
+      ],
       readiness: async () => {
         const database = await store.ping();
         let ledger = false;

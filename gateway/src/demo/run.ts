@@ -133,6 +133,12 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     `bearer tokens (valid 12 h) for gd-/zj-/bj- admin, issuer, market-issuer, verifier, holder: ${rel(tokensFile)}`,
   );
   say(`sample holder ID: ${DEMO_HOLDER_ID}`);
+  const gd = urls[DEMO_PROVINCES[0]!.mspId];
+  const zj = urls[DEMO_PROVINCES[1]!.mspId];
+  if (gd !== undefined && zj !== undefined) {
+    say(`in a browser: issuer console ${gd}/issuer · wallet ${gd}/wallet · verify in Zhejiang ${zj}/verify`);
+    say('  (paste a bearer token from the tokens file: gd-issuer, gd-holder, zj-verifier)');
+  }
   say('');
   say('try, in another terminal (each command prints what to run next):');
   const rest = cli.match(/ --data-dir \S+$/)?.[0] ?? '';

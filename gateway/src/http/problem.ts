@@ -4,8 +4,8 @@
  * gateway does not recognise become 500 INTERNAL without revealing their message.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { LicenceError } from '@licence-ledger/domain';
-import type { ErrorCode } from '@licence-ledger/domain';
+import { LicenceError, fieldErrorsOf } from '@licence-ledger/domain';
+import type { ErrorCode, FieldError } from '@licence-ledger/domain';
 import type { Logger } from '../logging';
 
 /** HTTP statuses the gateway uses for errors. */
@@ -53,12 +53,6 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: ErrorStatus } = {
   INTERNAL: 500,
 };
 
-/** One invalid input location, as JSON pointer and message. */
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
-
 /** The problem+json body. */
 export interface Problem {
   readonly type: string;
@@ -88,19 +82,6 @@ const GENERIC_DETAIL: Partial<Record<ErrorCode, string>> = {
   LEDGER_UNAVAILABLE: 'the ledger is not reachable at the moment; try again later',
   STORAGE_UNAVAILABLE: "the province's database is not reachable at the moment; try again later",
 };
-
-/** Packs field errors into LicenceError details (which hold only flat values). */
-export function fieldErrorDetails(errors: readonly FieldError[]): { paths: string[]; messages: string[] } {
-  return { paths: errors.map((e) => e.path), messages: errors.map((e) => e.message) };
-}
-
-/** Unpacks field errors stored by {@link fieldErrorDetails}; undefined when there are none. */
-export function fieldErrorsOf(err: LicenceError): FieldError[] | undefined {
-  const paths = err.details?.paths;
-  const messages = err.details?.messages;
-  if (!Array.isArray(paths) || !Array.isArray(messages)) return undefined;
-  return paths.map((path: string, i) => ({ path, message: String(messages[i] ?? '') }));
-}
 
 /** What the handler decided about an error. */
 interface Classified {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { LicenceError } from '@licence-ledger/domain';
-import { fieldErrorsOf } from './problem';
+import { fieldErrorsOf } from '@licence-ledger/domain';
 import { compileValidator, lintSchema, MAX_REPORTED_ERRORS } from './validate';
 
 interface Req {

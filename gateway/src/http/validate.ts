@@ -5,9 +5,8 @@
  */
 import Ajv from 'ajv';
 import type { ErrorObject, SchemaObject } from 'ajv';
-import { LicenceError } from '@licence-ledger/domain';
-import { fieldErrorDetails } from './problem';
-import type { FieldError } from './problem';
+import { LicenceError, fieldErrorDetails } from '@licence-ledger/domain';
+import type { FieldError } from '@licence-ledger/domain';
 
 /** Most field errors reported for one body; the rest are summarised by the count. */
 export const MAX_REPORTED_ERRORS = 20;

@@ -86,6 +86,19 @@ describe('gateway endpoints', () => {
       );
     });
 
+    it('names each wrong licence field in the problem body (regression: the list was dropped)', async () => {
+      const body = drivingLicence();
+      const res = await t
+        .http(GD)
+        .post('/api/v1/licences')
+        .set('authorization', gdIssuer)
+        .send({ ...body, fields: { ...body.fields, class: 'not a class', unknown: 'x' } });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('SCHEMA_VIOLATION');
+      const paths = (res.body.errors as { path: string }[]).map((e) => e.path).sort();
+      expect(paths).toEqual(['/fields/class', '/fields/unknown']);
+    });
+
     it('refuses a batch as a whole when one item is invalid, naming the item', async () => {
       const bad = { ...drivingLicence(), fields: { name: '李四' } };
       const res = await t

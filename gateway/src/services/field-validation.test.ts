@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LicenceError, citizenIdCheckChar } from '@licence-ledger/domain';
+import { LicenceError, citizenIdCheckChar, fieldErrorsOf } from '@licence-ledger/domain';
 import type { LicenceType } from '@licence-ledger/domain';
 import { DRIVING_LICENCE, FOOD_PERMIT } from '../demo/catalogue';
 import { isIsoDate, validateFields } from './field-validation';
@@ -56,14 +56,18 @@ describe('validateFields', () => {
     expect(codeOf(() => validateFields(driving, ['a']))).toBe('SCHEMA_VIOLATION');
   });
 
-  it('lists every problem in details.errors', () => {
+  it('lists every problem as field errors the problem handler shows (regression: they were dropped)', () => {
     try {
       validateFields(driving, { extra: 1 });
       throw new Error('expected a failure');
     } catch (error) {
       expect(error).toBeInstanceOf(LicenceError);
-      const errors = (error as LicenceError).details?.errors;
-      expect(Array.isArray(errors) ? errors.length : 0).toBe(5);
+      const errors = fieldErrorsOf(error as LicenceError) ?? [];
+      expect(errors).toHaveLength(5);
+      expect(errors).toContainEqual({
+        path: '/fields/extra',
+        message: 'is not a field of this licence type',
+      });
     }
   });
 

@@ -3,17 +3,11 @@
  * signed or stored: required fields, value types, lengths, patterns, unknown fields, and the holder
  * identifier (a citizen ID for persons, a USCC for organisations). Messages never echo values.
  */
-import { LicenceError, validateCitizenId, validateUscc } from '@licence-ledger/domain';
-import type { FieldSpec, FieldValue, LicenceFields, LicenceType } from '@licence-ledger/domain';
+import { LicenceError, fieldErrorDetails, validateCitizenId, validateUscc } from '@licence-ledger/domain';
+import type { FieldError, FieldSpec, FieldValue, LicenceFields, LicenceType } from '@licence-ledger/domain';
 
 /** Longest string value accepted when a field declares no maxLength. */
 export const DEFAULT_MAX_FIELD_LENGTH = 1000;
-
-/** One problem found in a field, for problem+json `errors`. */
-export interface FieldProblem {
-  readonly path: string;
-  readonly message: string;
-}
 
 /** The result of checking fields: normalised values plus the holder identifier (if the type names one). */
 export interface ValidatedFields {
@@ -85,14 +79,14 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
 
 /**
  * Validates `input` against `type`; throws SCHEMA_VIOLATION (listing every problem in
- * details.errors as "path: message") or INVALID_CITIZEN_ID / INVALID_USCC for a bad holder id.
+ * the details, see fieldErrorDetails) or INVALID_CITIZEN_ID / INVALID_USCC for a bad holder id.
  */
 export function validateFields(type: LicenceType, input: unknown, now: Date = new Date()): ValidatedFields {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new LicenceError('SCHEMA_VIOLATION', 'fields must be an object', { path: '/fields' });
   }
   const record = input as Record<string, unknown>;
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const specs = new Map(type.fields.map((spec) => [spec.name, spec]));
   for (const name of Object.keys(record).sort()) {
     if (!specs.has(name))
@@ -120,10 +114,11 @@ export function validateFields(type: LicenceType, input: unknown, now: Date = ne
     }
   }
   if (problems.length > 0) {
-    throw new LicenceError('SCHEMA_VIOLATION', 'the licence fields do not match the licence type', {
-      path: problems[0]?.path ?? '/fields',
-      errors: problems.map((p) => `${p.path}: ${p.message}`),
-    });
+    throw new LicenceError(
+      'SCHEMA_VIOLATION',
+      'the licence fields do not match the licence type',
+      fieldErrorDetails(problems),
+    );
   }
   if (holderId !== undefined && holderPath !== undefined) {
     holderId = type.holderKind === 'person' ? validateCitizenId(holderId, now) : validateUscc(holderId);

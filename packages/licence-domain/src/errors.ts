@@ -128,3 +128,25 @@ function extractJsonObject(text: string, start: number): string | undefined {
 export function fail(code: ErrorCode, message: string, details?: ErrorDetails): never {
   throw new LicenceError(code, message, details);
 }
+
+/** One invalid input location: a JSON pointer and what is wrong there. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Packs field errors into LicenceError details (which hold only flat values), in the one form that
+ * the gateway's problem handler turns into the `errors` list of a problem+json body.
+ */
+export function fieldErrorDetails(errors: readonly FieldError[]): { paths: string[]; messages: string[] } {
+  return { paths: errors.map((e) => e.path), messages: errors.map((e) => e.message) };
+}
+
+/** Unpacks field errors stored by {@link fieldErrorDetails}; undefined when there are none. */
+export function fieldErrorsOf(error: LicenceError): FieldError[] | undefined {
+  const paths = error.details?.paths;
+  const messages = error.details?.messages;
+  if (!Array.isArray(paths) || !Array.isArray(messages)) return undefined;
+  return paths.map((path: string, i) => ({ path, message: String(messages[i] ?? '') }));
+}
