@@ -14,10 +14,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "static checks: ESLint, Prettier, TypeScript"
+step "static checks: TypeScript, ESLint, Prettier"
+# The type check builds every workspace package first; ESLint's type-aware rules need their declarations.
+npm run --silent typecheck || status=1
 npm run --silent lint || status=1
 npm run --silent format:check || status=1
-npm run --silent typecheck || status=1
 
 step "PostgreSQL server for the storage and gateway suites"
 if pg_out=$(bash gateway/scripts/postgres.sh start); then
@@ -64,4 +65,5 @@ if [[ -f "$results_dir/jest.json" ]]; then
     if (r.numTotalTests === 0) process.exit(1);
   ' "$results_dir/jest.json" || status=1
 fi
+if [[ $status != 0 ]]; then echo "FAILED: see the errors above" >&2; else echo "all checks passed"; fi
 exit $status
