@@ -97,4 +97,10 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Plain .js files here (jest.config.js) are CommonJS, loaded by tools that require() them.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

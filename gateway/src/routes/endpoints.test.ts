@@ -92,7 +92,7 @@ describe('gateway endpoints', () => {
         .http(GD)
         .post('/api/v1/licences')
         .set('authorization', gdIssuer)
-        .send({ ...body, fields: { ...body.fields, class: 'not a class', unknown: 'x' } });
+        .send({ ...body, fields: { ...(body.fields as object), class: 'not a class', unknown: 'x' } });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('SCHEMA_VIOLATION');
       const paths = (res.body.errors as { path: string }[]).map((e) => e.path).sort();
