@@ -4,7 +4,7 @@
  * their bytes, so browsers may cache them for good and a new release is fetched at once.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 
 /** Media types of the asset kinds served; any other file in the folder is ignored. */
@@ -57,10 +57,37 @@ export function loadWebFiles(dir: string = defaultWebDir()): WebFiles {
     assets.set(name, { name, body, type, etag: etagOf(body) });
     version.update(name).update('\0').update(body).update('\0');
   }
+  const partials = new Map<string, string>();
+  const partialsDir = join(dir, 'pages', 'partials');
+  for (const name of existsSync(partialsDir) ? readdirSync(partialsDir).sort() : []) {
+    if (extname(name) !== '.html') continue;
+    partials.set(name.slice(0, -'.html'.length), readFileSync(join(dir, 'pages', 'partials', name), 'utf8'));
+  }
   const templates = new Map<string, string>();
   for (const name of readdirSync(join(dir, 'pages')).sort()) {
     if (extname(name) !== '.html') continue;
-    templates.set(name.slice(0, -'.html'.length), readFileSync(join(dir, 'pages', name), 'utf8'));
+    const page = readFileSync(join(dir, 'pages', name), 'utf8');
+    templates.set(name.slice(0, -'.html'.length), includePartials(page, partials));
   }
   return { version: version.digest('hex').slice(0, 12), assets, templates };
+}
+
+/**
+ * Replaces each `{{> name}}` line with `pages/partials/<name>.html`, indented like the placeholder, so
+ * the pages share one header; an unknown partial fails at start-up.
+ */
+export function includePartials(page: string, partials: ReadonlyMap<string, string>): string {
+  return page.replace(
+    /^([ \t]*)\{\{> ([a-z][a-z0-9-]*)\}\}[ \t]*$/gm,
+    (_line, indent: string, name: string) => {
+      const partial = partials.get(name);
+      if (partial === undefined)
+        throw new Error(`page template includes {{> ${name}}}, which does not exist`);
+      return partial
+        .trimEnd()
+        .split('\n')
+        .map((line) => (line === '' ? line : indent + line))
+        .join('\n');
+    },
+  );
 }

@@ -97,7 +97,15 @@ function renderPages(files: WebFiles, opts: WebOptions): Map<string, Page> {
   for (const [path, name] of Object.entries(WEB_PAGES)) {
     const template = files.templates.get(name);
     if (template === undefined) throw new Error(`web page template ${name}.html is missing`);
-    const html = Buffer.from(renderTemplate(template, values), 'utf8');
+    // The shared header marks the current console's link for assistive technology.
+    const nav = (page: string): string => (page === name ? 'page' : 'false');
+    const pageValues = {
+      ...values,
+      navIssuer: nav('issuer'),
+      navWallet: nav('wallet'),
+      navVerify: nav('verify'),
+    };
+    const html = Buffer.from(renderTemplate(template, pageValues), 'utf8');
     pages.set(path, { html, etag: etagOf(html) });
   }
   return pages;

@@ -6,11 +6,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import express from 'express';
 import request from 'supertest';
 import { createAuthKit } from '../auth/test-kit';
 import { bodyOf, testApp } from '../http/test-app';
 import { ASSET_CACHE_CONTROL, PAGE_CACHE_CONTROL, WEB_CSP, WEB_PAGES, assetPrefix, createWebRouter } from '.';
 import { escapeHtml, renderTemplate } from './template';
+import { includePartials } from './assets';
 import { provinceNameOf } from './provinces';
 
 const kit = createAuthKit();
@@ -148,5 +150,28 @@ describe('templates and names', () => {
     expect(provinceNameOf('330000')?.en).toBe('Zhejiang');
     expect(provinceNameOf('440100')).toBeUndefined();
     expect(provinceNameOf('toString')).toBeUndefined();
+  });
+});
+
+describe('shared page header', () => {
+  it('includes the header partial in every page and marks only the current console', async () => {
+    const app = express();
+    const web = createWebRouter({ mspId: 'GuangdongMSP', provinceCode: '440000' });
+    app.use(web.path, web.router);
+    for (const page of ['issuer', 'wallet', 'verify'] as const) {
+      const res = await request(app).get(`/${page}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<header class="site-header">');
+      expect(res.text.match(/aria-current="page"/g)).toHaveLength(1);
+      expect(res.text).toContain(`href="/${page}" aria-current="page"`);
+      expect(res.text).not.toContain('{{');
+    }
+  });
+
+  it('refuses a page that includes a partial that does not exist', () => {
+    expect(() => includePartials('  {{> missing}}\n', new Map())).toThrow(/missing/);
+    expect(includePartials('  {{> a}}\n', new Map([['a', '<p>x</p>\n<p>y</p>\n']]))).toBe(
+      '  <p>x</p>\n  <p>y</p>\n',
+    );
   });
 });
