@@ -1,15 +1,6 @@
 /** The endorsed transaction: its deterministic byte form and its strict decoding. */
 import { LicenceError } from '@licence-ledger/domain';
-import type {
-  EndorsedTransaction,
-  KeyVersion,
-  LedgerIdentity,
-  MetadataWriteRecord,
-  RangeQueryRecord,
-  ReadRecord,
-  TxEvent,
-  WriteRecord,
-} from './types';
+import type { EndorsedTransaction, KeyVersion, ReadRecord } from './types';
 
 /** Version tag of the byte form, so a stored outbox entry is never misread by a later format. */
 const FORMAT = 'embedded-ledger/tx/1';
@@ -24,70 +15,53 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-class Transaction implements EndorsedTransaction {
-  readonly txId: string;
-  readonly timestamp: string;
-  readonly txName: string;
-  readonly args: readonly string[];
-  readonly creatorMsp: string;
-  readonly creator: LedgerIdentity;
-  readonly nonce: string;
-  readonly endorsers: readonly string[];
-  readonly result: Buffer;
-  readonly readSet: readonly ReadRecord[];
-  readonly rangeQueries: readonly RangeQueryRecord[];
-  readonly writeSet: readonly WriteRecord[];
-  readonly metadataWrites: readonly MetadataWriteRecord[];
-  readonly event?: TxEvent;
-
-  constructor(d: TransactionData) {
-    this.txId = d.txId;
-    this.timestamp = d.timestamp;
-    this.txName = d.txName;
-    this.args = [...d.args];
-    this.creatorMsp = d.creatorMsp;
-    this.creator = { mspId: d.creator.mspId, certificatePem: d.creator.certificatePem };
-    this.nonce = d.nonce;
-    this.endorsers = [...d.endorsers];
-    this.result = d.result;
-    this.readSet = [...d.readSet].sort(byKey);
-    this.rangeQueries = d.rangeQueries;
-    this.writeSet = [...d.writeSet].sort(byKey);
-    this.metadataWrites = [...d.metadataWrites].sort(byKey);
-    if (d.event) this.event = d.event;
-  }
-
-  toBytes(): Buffer {
-    // Properties are listed in a fixed order and arrays are sorted at construction, so equal
-    // transactions always give equal bytes.
-    const b64 = (b: Buffer) => b.toString('base64');
-    const version = (v: KeyVersion | null) => (v ? [v.blockNum, v.txNum] : null);
-    const read = (r: ReadRecord) => [r.key, version(r.version)];
-    return Buffer.from(
-      JSON.stringify({
-        format: FORMAT,
-        txId: this.txId,
-        timestamp: this.timestamp,
-        txName: this.txName,
-        args: this.args,
-        creator: [this.creator.mspId, this.creator.certificatePem],
-        nonce: this.nonce,
-        endorsers: this.endorsers,
-        result: b64(this.result),
-        readSet: this.readSet.map(read),
-        rangeQueries: this.rangeQueries.map((q) => [q.startKey, q.endKey, q.itrExhausted, q.reads.map(read)]),
-        writeSet: this.writeSet.map((w) => [w.key, w.isDelete, b64(w.value)]),
-        metadataWrites: this.metadataWrites.map((m) => [m.key, m.entries.map((e) => [e.name, b64(e.value)])]),
-        event: this.event ? [this.event.name, b64(this.event.payload)] : null,
-      }),
-      'utf8',
-    );
-  }
+/** The byte form: properties in a fixed order, arrays already sorted, so equal transactions give equal bytes. */
+function encode(t: TransactionData): Buffer {
+  const b64 = (b: Buffer) => b.toString('base64');
+  const version = (v: KeyVersion | null) => (v ? [v.blockNum, v.txNum] : null);
+  const read = (r: ReadRecord) => [r.key, version(r.version)];
+  return Buffer.from(
+    JSON.stringify({
+      format: FORMAT,
+      txId: t.txId,
+      timestamp: t.timestamp,
+      txName: t.txName,
+      args: t.args,
+      creator: [t.creator.mspId, t.creator.certificatePem],
+      nonce: t.nonce,
+      endorsers: t.endorsers,
+      result: b64(t.result),
+      readSet: t.readSet.map(read),
+      rangeQueries: t.rangeQueries.map((q) => [q.startKey, q.endKey, q.itrExhausted, q.reads.map(read)]),
+      writeSet: t.writeSet.map((w) => [w.key, w.isDelete, b64(w.value)]),
+      metadataWrites: t.metadataWrites.map((m) => [m.key, m.entries.map((e) => [e.name, b64(e.value)])]),
+      event: t.event ? [t.event.name, b64(t.event.payload)] : null,
+    }),
+    'utf8',
+  );
 }
 
 /** Builds an endorsed transaction from its data. */
-export function newTransaction(data: TransactionData): EndorsedTransaction {
-  return new Transaction(data);
+export function newTransaction(d: TransactionData): EndorsedTransaction {
+  // Copies and sorts what a caller could otherwise mutate or order differently.
+  const data: TransactionData = {
+    txId: d.txId,
+    timestamp: d.timestamp,
+    txName: d.txName,
+    args: [...d.args],
+    creatorMsp: d.creatorMsp,
+    creator: { mspId: d.creator.mspId, certificatePem: d.creator.certificatePem },
+    nonce: d.nonce,
+    endorsers: [...d.endorsers],
+    result: d.result,
+    readSet: [...d.readSet].sort(byKey),
+    rangeQueries: d.rangeQueries,
+    writeSet: [...d.writeSet].sort(byKey),
+    metadataWrites: [...d.metadataWrites].sort(byKey),
+    ...(d.event ? { event: d.event } : {}),
+  };
+  // toBytes is not enumerable, so spreading a transaction gives its plain data.
+  return Object.defineProperty({ ...data }, 'toBytes', { value: () => encode(data) }) as EndorsedTransaction;
 }
 
 /** Thrown by the decoders below; turned into one INVALID_ARGUMENT error by transactionFromBytes. */
@@ -138,7 +112,7 @@ export function transactionFromBytes(input: Uint8Array): EndorsedTransaction {
     if (r.format !== FORMAT) throw new Malformed('unknown format');
     const [mspId, certificatePem] = tuple(r.creator, 2).map(str);
     const event = r.event === null ? undefined : tuple(r.event, 2);
-    return new Transaction({
+    return newTransaction({
       txId: str(r.txId),
       timestamp: str(r.timestamp),
       txName: str(r.txName),
