@@ -83,6 +83,13 @@ function send(req: Request, res: Response, type: string, etag: string, body: Buf
   res.type(type).send(body);
 }
 
+/** Whose token each console's shared token panel asks for. */
+const PAGE_ROLES: Readonly<Record<string, { zh: string; en: string }>> = {
+  issuer: { zh: '颁证单位', en: 'Issuer' },
+  wallet: { zh: '持证人', en: 'Holder' },
+  verify: { zh: '核验方', en: 'Verifier' },
+};
+
 /** Renders every page template for the province. */
 function renderPages(files: WebFiles, opts: WebOptions): Map<string, Page> {
   const known = provinceNameOf(opts.provinceCode);
@@ -104,6 +111,9 @@ function renderPages(files: WebFiles, opts: WebOptions): Map<string, Page> {
       navIssuer: nav('issuer'),
       navWallet: nav('wallet'),
       navVerify: nav('verify'),
+      // The shared token panel names the role whose token the console needs.
+      roleZh: PAGE_ROLES[name]?.zh ?? '',
+      roleEn: PAGE_ROLES[name]?.en ?? '',
     };
     const html = Buffer.from(renderTemplate(template, pageValues), 'utf8');
     pages.set(path, { html, etag: etagOf(html) });

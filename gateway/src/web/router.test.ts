@@ -154,7 +154,7 @@ describe('templates and names', () => {
 });
 
 describe('shared page header', () => {
-  it('includes the header partial in every page and marks only the current console', async () => {
+  it('includes the header and token panel partials in every console and marks only the current one', async () => {
     const app = express();
     const web = createWebRouter({ mspId: 'GuangdongMSP', provinceCode: '440000' });
     app.use(web.path, web.router);
@@ -165,6 +165,7 @@ describe('shared page header', () => {
       expect(res.text.match(/aria-current="page"/g)).toHaveLength(1);
       expect(res.text).toContain(`href="/${page}" aria-current="page"`);
       expect(res.text).not.toContain('{{');
+      expect(res.text.match(/id="token-form"/g)).toHaveLength(1);
     }
   });
 
