@@ -8,7 +8,16 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { compactVerify, importJWK } from 'jose';
-import { AGENCY, GD, HOLDER_ID, ZJ, BJ, drivingLicence, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  GD,
+  HOLDER_ID,
+  ZJ,
+  BJ,
+  drivingLicence,
+  presentation,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 import { DRIVING_LICENCE } from '../demo/catalogue';
 
@@ -182,11 +191,7 @@ describe('gateway endpoints', () => {
       const id = body.licence.id as string;
       const mine = await t.http(GD).get('/api/v1/holder/licences?limit=100').set('authorization', gdHolder);
       expect(mine.body.items.map((l: { id: string }) => l.id)).toContain(id);
-      const p = await t
-        .http(GD)
-        .post(`/api/v1/holder/licences/${id}/presentations`)
-        .set('authorization', gdHolder)
-        .send({ disclose: ['class'] });
+      const p = await presentation(t, gdHolder, id, ['class']);
       // A Guangdong verifier checks it at the Guangdong gateway, so the trace is local.
       const gdVerifier = await t.token({ role: 'verifier', province: GD });
       const v = await t
@@ -205,11 +210,7 @@ describe('gateway endpoints', () => {
 
     it('answers REPLAYED for a token presented twice, and refuses an empty purpose', async () => {
       const { body } = await issue();
-      const p = await t
-        .http(GD)
-        .post(`/api/v1/holder/licences/${body.licence.id}/presentations`)
-        .set('authorization', gdHolder)
-        .send({ disclose: [] });
+      const p = await presentation(t, gdHolder, body.licence.id, []);
       const verify = () =>
         t
           .http(ZJ)

@@ -4,7 +4,15 @@
  * Guangdong key marked compromised, Zhejiang stops trusting it at once, although the key was cached
  * by an earlier verification and its time limit has not run out.
  */
-import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  GD,
+  HOLDER_ID,
+  ZJ,
+  issueSampleLicence,
+  presentation,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(60_000);
@@ -19,22 +27,11 @@ describe('a key compromised in the issuing province', () => {
   });
 
   it('is refused by another province as soon as its listener has the event, despite a warm cache', async () => {
-    const issuer = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
-    const issued = await t
-      .http(GD)
-      .post('/api/v1/licences')
-      .set('authorization', issuer)
-      .send(drivingLicence());
-    expect(issued.status).toBe(201);
-    const id = issued.body.licence.id as string;
+    const { id } = await issueSampleLicence(t);
 
     const holder = await t.token({ role: 'holder', province: GD, holderId: HOLDER_ID });
     const present = async (): Promise<string> => {
-      const res = await t
-        .http(GD)
-        .post(`/api/v1/holder/licences/${id}/presentations`)
-        .set('authorization', holder)
-        .send({ disclose: ['name'] });
+      const res = await presentation(t, holder, id, ['name']);
       expect(res.status).toBe(201);
       return res.body.token as string;
     };

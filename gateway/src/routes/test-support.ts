@@ -146,3 +146,28 @@ export async function restartProvince(
     ...(hooks === undefined ? {} : { hooks }),
   });
 }
+
+/** Asks Guangdong's gateway, as the holder `auth`, for a presentation of `id` disclosing `disclose`. */
+export function presentation(
+  t: TestCluster,
+  auth: string,
+  id: string,
+  disclose: readonly string[],
+): request.Test {
+  return t
+    .http(GD)
+    .post(`/api/v1/holder/licences/${encodeURIComponent(id)}/presentations`)
+    .set('authorization', auth)
+    .send({ disclose });
+}
+
+/** Issues the sample driving licence as Guangdong's traffic police; returns its id and the issuer's token. */
+export async function issueSampleLicence(
+  t: TestCluster,
+): Promise<{ id: string; issuer: string; body: unknown }> {
+  const issuer = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
+  const res = await t.http(GD).post('/api/v1/licences').set('authorization', issuer).send(drivingLicence());
+  if (res.status !== 201) throw new Error(`issuing the sample licence answered ${res.status}: ${res.text}`);
+  const body = res.body as { licence: { id: string } };
+  return { id: body.licence.id, issuer, body };
+}

@@ -13,7 +13,7 @@ import { createReceiptSigner } from '../keys';
 import type { ReceiptSigner } from '../keys';
 import { TRAIL_TYP } from '../services/trail';
 import type { TrailReport } from '../services/trail';
-import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, startTestCluster } from './test-support';
+import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, presentation, startTestCluster } from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(120_000);
@@ -58,11 +58,7 @@ describe('verification trail across provinces', () => {
 
   /** The holder presents `id`; a Zhejiang verifier checks it for `purpose`. */
   async function verifyInZhejiang(id: string, purpose: string): Promise<string> {
-    const p = await t
-      .http(GD)
-      .post(`/api/v1/holder/licences/${id}/presentations`)
-      .set('authorization', gdHolder)
-      .send({ disclose: ['class'] });
+    const p = await presentation(t, gdHolder, id, ['class']);
     expect(p.status).toBe(201);
     const v = await t
       .http(ZJ)

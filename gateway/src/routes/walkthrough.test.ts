@@ -3,7 +3,15 @@
  * The README walk-through over HTTP: issue in Guangdong → present → verify in Zhejiang (VALID) →
  * revoke in Guangdong → verify in Zhejiang again (REVOKED with the reason).
  */
-import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  GD,
+  HOLDER_ID,
+  ZJ,
+  issueSampleLicence,
+  presentation,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(60_000);
@@ -18,15 +26,8 @@ describe('walk-through: issue in Guangdong, verify in Zhejiang, revoke, verify a
   });
 
   it('answers VALID, then REVOKED with the reason', async () => {
-    const issuer = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
-    const issued = await t
-      .http(GD)
-      .post('/api/v1/licences')
-      .set('authorization', issuer)
-      .send(drivingLicence());
-    expect(issued.status).toBe(201);
-    const id = issued.body.licence.id as string;
-    expect(issued.body.licence).toMatchObject({ status: '01', issuerMsp: GD, revision: 1 });
+    const { id, issuer, body: issued } = await issueSampleLicence(t);
+    expect(issued).toMatchObject({ licence: { status: '01', issuerMsp: GD, revision: 1 } });
 
     const holder = await t.token({ role: 'holder', province: GD, holderId: HOLDER_ID });
     const mine = await t.http(GD).get('/api/v1/holder/licences').set('authorization', holder);
@@ -34,11 +35,7 @@ describe('walk-through: issue in Guangdong, verify in Zhejiang, revoke, verify a
     expect(mine.body.items.map((l: { id: string }) => l.id)).toEqual([id]);
 
     const present = async (): Promise<string> => {
-      const res = await t
-        .http(GD)
-        .post(`/api/v1/holder/licences/${id}/presentations`)
-        .set('authorization', holder)
-        .send({ disclose: ['name', 'class', 'firstIssued'] });
+      const res = await presentation(t, holder, id, ['name', 'class', 'firstIssued']);
       expect(res.status).toBe(201);
       expect(res.body.qr.png).toMatch(/^data:image\/png;base64,/);
       expect(res.body.qr.svg).toContain('<svg');
