@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { LicenceError } from '@licence-ledger/domain';
+import { thrownLicenceError } from '@licence-ledger/domain';
 import { loadPkiConfig, parsePkiConfig, parsePkiConfigYaml } from './config';
 
 const NETWORK_YAML = join(__dirname, '..', 'config', 'network.yaml');
@@ -12,17 +12,6 @@ function shipped(): Record<string, unknown> & { provinces: Record<string, unknow
   return JSON.parse(JSON.stringify(loadPkiConfig(NETWORK_YAML))) as Record<string, unknown> & {
     provinces: Record<string, unknown>[];
   };
-}
-
-/** The LicenceError `fn` throws (fails the test when it throws nothing or something else). */
-function errorOf(fn: () => unknown): LicenceError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err;
-    throw err;
-  }
-  throw new Error('expected a LicenceError');
 }
 
 describe('loadPkiConfig', () => {
@@ -54,7 +43,9 @@ describe('loadPkiConfig', () => {
   });
 
   it('reports an unreadable file as NOT_FOUND', () => {
-    expect(errorOf(() => loadPkiConfig(join(__dirname, 'no-such-file.yaml'))).code).toBe('NOT_FOUND');
+    expect(thrownLicenceError(() => loadPkiConfig(join(__dirname, 'no-such-file.yaml')))!.code).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -85,7 +76,7 @@ describe('parsePkiConfig', () => {
   ])('rejects an unknown key in %s with INVALID_ARGUMENT naming its path', (_where, mutate, path) => {
     const config = shipped();
     mutate(config);
-    const err = errorOf(() => parsePkiConfig(config));
+    const err = thrownLicenceError(() => parsePkiConfig(config))!;
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.details).toMatchObject({ path, reason: 'unknown-key' });
   });
@@ -97,7 +88,7 @@ describe('parsePkiConfig', () => {
         fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !known.includes(k) && k !== '__proto__'),
         (key) => {
           const config = { ...shipped(), [key]: 'x' };
-          expect(errorOf(() => parsePkiConfig(config)).code).toBe('INVALID_ARGUMENT');
+          expect(thrownLicenceError(() => parsePkiConfig(config))!.code).toBe('INVALID_ARGUMENT');
         },
       ),
       { numRuns: 50 },
@@ -117,7 +108,7 @@ describe('parsePkiConfig', () => {
           const agency = (config.provinces[p]!.agencies as { uscc: string }[])[a]!;
           fc.pre(agency.uscc[at] !== ch);
           agency.uscc = agency.uscc.slice(0, at) + ch + agency.uscc.slice(at + 1);
-          expect(errorOf(() => parsePkiConfig(config)).code).toBe('INVALID_USCC');
+          expect(thrownLicenceError(() => parsePkiConfig(config))!.code).toBe('INVALID_USCC');
         },
       ),
       { numRuns: 100 },
@@ -128,7 +119,7 @@ describe('parsePkiConfig', () => {
     const config = shipped();
     (config.provinces[0]!.agencies as { uscc: string }[])[0]!.uscc = '11330000MB1F22343T';
     (config.provinces[1]!.agencies as unknown[]).splice(0, 1);
-    const err = errorOf(() => parsePkiConfig(config));
+    const err = thrownLicenceError(() => parsePkiConfig(config))!;
     expect(err.code).toBe('INVALID_USCC');
     expect(err.details).toMatchObject({ reason: 'province' });
   });
@@ -157,7 +148,7 @@ describe('parsePkiConfig', () => {
   ])('rejects a duplicate %s with INVALID_ARGUMENT', (_what, mutate, path) => {
     const config = shipped();
     mutate(config);
-    const err = errorOf(() => parsePkiConfig(config));
+    const err = thrownLicenceError(() => parsePkiConfig(config))!;
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.details).toMatchObject({ path, reason: 'duplicate' });
   });
@@ -166,7 +157,7 @@ describe('parsePkiConfig', () => {
     const config = shipped();
     const agencies = config.provinces[0]!.agencies as unknown[];
     agencies.push({ ...(agencies[0] as object) });
-    expect(errorOf(() => parsePkiConfig(config)).details).toMatchObject({ reason: 'duplicate' });
+    expect(thrownLicenceError(() => parsePkiConfig(config))!.details).toMatchObject({ reason: 'duplicate' });
   });
 
   it.each([
@@ -202,7 +193,7 @@ describe('parsePkiConfig', () => {
   ])('rejects %s', (_what, mutate, code) => {
     const config = shipped();
     mutate(config);
-    expect(errorOf(() => parsePkiConfig(config)).code).toBe(code);
+    expect(thrownLicenceError(() => parsePkiConfig(config))!.code).toBe(code);
   });
 });
 
@@ -213,8 +204,10 @@ describe('parsePkiConfigYaml', () => {
   });
 
   it('rejects malformed YAML and duplicate keys with INVALID_ARGUMENT', () => {
-    expect(errorOf(() => parsePkiConfigYaml('version: [1')).details).toMatchObject({ reason: 'yaml' });
-    expect(errorOf(() => parsePkiConfigYaml('version: 1\nversion: 1\n')).details).toMatchObject({
+    expect(thrownLicenceError(() => parsePkiConfigYaml('version: [1'))!.details).toMatchObject({
+      reason: 'yaml',
+    });
+    expect(thrownLicenceError(() => parsePkiConfigYaml('version: 1\nversion: 1\n'))!.details).toMatchObject({
       reason: 'yaml',
     });
   });

@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LicenceError } from '@licence-ledger/domain';
+import { LicenceError, thrownCode } from '@licence-ledger/domain';
 import { checkAttrs, encodeFabricAttrs, readFabricAttrs } from './fabric-attrs';
-
-/** The code of the LicenceError `fn` throws; undefined when it throws nothing. */
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'not a LicenceError';
-  }
-  return undefined;
-}
 
 interface Vector {
   readonly name: string;
@@ -70,7 +60,7 @@ describe('checkAttrs', () => {
   it.each([[null], [[]], ['x'], [{ 'a b': 'x' }], [{ a: 1 }], [{ a: 'x'.repeat(257) }]])(
     'rejects %p with INVALID_ARGUMENT',
     (attrs) => {
-      expect(codeOf(() => checkAttrs(attrs))).toBe('INVALID_ARGUMENT');
+      expect(thrownCode(() => checkAttrs(attrs))).toBe('INVALID_ARGUMENT');
     },
   );
 });
@@ -78,6 +68,6 @@ describe('checkAttrs', () => {
 describe('readFabricAttrs', () => {
   it('rejects something that is not a certificate with CERTIFICATE_INVALID', () => {
     const notACert = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
-    expect(codeOf(() => readFabricAttrs(notACert))).toBe('CERTIFICATE_INVALID');
+    expect(thrownCode(() => readFabricAttrs(notACert))).toBe('CERTIFICATE_INVALID');
   });
 });

@@ -2,7 +2,7 @@
  * The licence lifecycle suite, written once and run against every set-up that can host the ledger
  * (the embedded ledger, the gateway's HTTP API, a real Fabric network). Each set-up provides a driver.
  */
-import { LicenceError } from '@licence-ledger/domain';
+import { rejectionCode } from '@licence-ledger/domain';
 import type { HistoryEntry, LicenceRecord, StatusChangeRequest } from '@licence-ledger/domain';
 
 /** What a set-up must offer the lifecycle suite. Failures are thrown as LicenceError. */
@@ -17,17 +17,6 @@ export interface LifecycleDriver {
   history(id: string): Promise<readonly HistoryEntry<LicenceRecord>[]>;
   /** Releases whatever the set-up holds. */
   close(): Promise<void>;
-}
-
-/** The error code of a rejected promise, or 'RESOLVED' when it did not reject. */
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'RESOLVED';
-  } catch (error) {
-    if (error instanceof LicenceError) return error.code;
-    throw error;
-  }
 }
 
 /** Registers the lifecycle suite under `name` against the driver that `setup` builds. */
@@ -69,7 +58,7 @@ export function describeLifecycle(
 
     it('refuses a second suspension and leaves the record unchanged', async () => {
       const request = { id, action: 'suspend', reasonCode: 'AGAIN', reasonText: 'again' } as const;
-      expect(await codeOf(driver.changeStatus('home', request))).toBe('ILLEGAL_TRANSITION');
+      expect(await rejectionCode(driver.changeStatus('home', request))).toBe('ILLEGAL_TRANSITION');
       expect(await driver.read(id)).toMatchObject({ status: '02', revision: 2 });
     });
 
@@ -90,7 +79,7 @@ export function describeLifecycle(
         reasonCode: 'FOREIGN',
         reasonText: 'not ours to revoke',
       } as const;
-      expect(await codeOf(driver.changeStatus('foreign', request))).toBe('ACCESS_DENIED');
+      expect(await rejectionCode(driver.changeStatus('foreign', request))).toBe('ACCESS_DENIED');
       expect(await driver.read(id)).toMatchObject({ status: '01', revision: 3 });
     });
 
@@ -112,7 +101,7 @@ export function describeLifecycle(
     it('keeps a revoked licence revoked', async () => {
       for (const action of ['reinstate', 'suspend', 'cancel'] as const) {
         const request = { id, action, reasonCode: 'RETRY', reasonText: 'try to leave a terminal state' };
-        expect(await codeOf(driver.changeStatus('home', request))).toBe('TERMINAL_STATE');
+        expect(await rejectionCode(driver.changeStatus('home', request))).toBe('TERMINAL_STATE');
       }
       expect(await driver.read(id)).toMatchObject({ status: '07', revision: 4 });
     });

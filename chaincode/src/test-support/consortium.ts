@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { EmbeddedLedger } from '@licence-ledger/embedded-ledger';
 import type { CommitResult, EndorsedTransaction, LedgerIdentity } from '@licence-ledger/embedded-ledger';
 import {
-  LicenceError,
   TX,
   buildLicenceId,
   commit,
@@ -20,7 +19,7 @@ import {
   saltFields,
   signStatement,
 } from '@licence-ledger/domain';
-import type { ErrorCode, IssueRequest, LicenceFields, LicenceRecord, TxName } from '@licence-ledger/domain';
+import type { IssueRequest, LicenceFields, LicenceRecord, TxName } from '@licence-ledger/domain';
 import { contracts } from '../index';
 import { AGENCIES, LICENCE_TYPES, PROVINCES, TX_EPOCH, consortiumPki } from './pki';
 import type { AgencyPki, Pki, ProvincePki } from './pki';
@@ -282,16 +281,4 @@ export class Consortium {
 /** Strings pass as they are; anything else as JSON. */
 function arg(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** The LicenceError code a promise rejects with ('resolved' when it does not reject). */
-export async function codeOf(
-  promise: Promise<unknown>,
-): Promise<ErrorCode | 'resolved' | 'not a LicenceError'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return error instanceof LicenceError ? error.code : 'not a LicenceError';
-  }
 }

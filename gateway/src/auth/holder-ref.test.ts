@@ -1,20 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { LicenceError } from '@licence-ledger/domain';
 import { holderRef, holderRefOf, organisationHolderRef } from './holder-ref';
 import { HOLDER_REF_PATTERN } from './principal';
+import { thrownCode } from '@licence-ledger/domain';
 
 const secret = randomBytes(32);
 // A valid GB 11643 number (check character X).
 const ID = '11010519491231002X';
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    return (err as LicenceError).code;
-  }
-};
 
 describe('holderRef', () => {
   it('is a 43-character base64url HMAC, stable for the same secret and ID', () => {
@@ -32,8 +23,8 @@ describe('holderRef', () => {
   });
 
   it('refuses invalid citizen IDs and short secrets', () => {
-    expect(codeOf(() => holderRef(secret, '110105194912310021'))).toBe('INVALID_CITIZEN_ID');
-    expect(codeOf(() => holderRef(randomBytes(16), ID))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => holderRef(secret, '110105194912310021'))).toBe('INVALID_CITIZEN_ID');
+    expect(thrownCode(() => holderRef(randomBytes(16), ID))).toBe('INVALID_ARGUMENT');
   });
 });
 
@@ -48,13 +39,13 @@ describe('organisationHolderRef', () => {
   });
 
   it('refuses invalid USCCs and short secrets', () => {
-    expect(codeOf(() => organisationHolderRef(secret, '91350100M000100Y44'))).toBe('INVALID_USCC');
-    expect(codeOf(() => organisationHolderRef(randomBytes(8), USCC))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => organisationHolderRef(secret, '91350100M000100Y44'))).toBe('INVALID_USCC');
+    expect(thrownCode(() => organisationHolderRef(randomBytes(8), USCC))).toBe('INVALID_ARGUMENT');
   });
 
   it('holderRefOf picks the identifier kind', () => {
     expect(holderRefOf(secret, 'person', ID)).toBe(holderRef(secret, ID));
     expect(holderRefOf(secret, 'organisation', USCC)).toBe(organisationHolderRef(secret, USCC));
-    expect(codeOf(() => holderRefOf(secret, 'person', USCC))).toBe('INVALID_CITIZEN_ID');
+    expect(thrownCode(() => holderRefOf(secret, 'person', USCC))).toBe('INVALID_CITIZEN_ID');
   });
 });

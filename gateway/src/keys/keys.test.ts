@@ -4,20 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import type { Manifest } from '@licence-ledger/crypto-config';
-import { LicenceError, kidOfCertificate } from '@licence-ledger/domain';
+import { kidOfCertificate, thrownCode } from '@licence-ledger/domain';
 import { GD, makeKey, makeWorld, type World } from '../verification/fixtures';
 import { loadAgencyKey, loadAgencyKeys } from './agency-keys';
 import { loadAgencyKeysFromManifest } from './manifest';
 import { createReceiptSigner, jwks } from './receipt-key';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'not a LicenceError';
-  }
-}
 
 let world: World;
 beforeAll(async () => {
@@ -46,7 +37,7 @@ describe('agency keys', () => {
       certificatePem: world.key.record.certificatePem,
       privateKeyPem: String(other),
     };
-    expect(codeOf(() => loadAgencyKey(material))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => loadAgencyKey(material))).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses keys that are not P-256 and text that is not PEM', () => {
@@ -56,12 +47,14 @@ describe('agency keys', () => {
     });
     const cert = world.key.record.certificatePem;
     expect(
-      codeOf(() =>
+      thrownCode(() =>
         loadAgencyKey({ agencyUscc: GD.agency, certificatePem: cert, privateKeyPem: String(rsa) }),
       ),
     ).toBe('INVALID_ARGUMENT');
     expect(
-      codeOf(() => loadAgencyKey({ agencyUscc: GD.agency, certificatePem: 'nope', privateKeyPem: 'nope' })),
+      thrownCode(() =>
+        loadAgencyKey({ agencyUscc: GD.agency, certificatePem: 'nope', privateKeyPem: 'nope' }),
+      ),
     ).toBe('INVALID_ARGUMENT');
   });
 
@@ -86,8 +79,8 @@ describe('agency keys', () => {
     expect(ring.active(GD.agency).kid).toBe(next.record.kid);
     expect(ring.agencies()).toEqual([GD.agency]);
     expect(ring.keys()).toHaveLength(2);
-    expect(codeOf(() => ring.active('91350100M000100Y43'))).toBe('KEY_UNKNOWN');
-    expect(codeOf(() => ring.activate('unknown'))).toBe('KEY_UNKNOWN');
+    expect(thrownCode(() => ring.active('91350100M000100Y43'))).toBe('KEY_UNKNOWN');
+    expect(thrownCode(() => ring.activate('unknown'))).toBe('KEY_UNKNOWN');
   });
 
   it('loads a province key ring from a crypto-config manifest folder', () => {
@@ -108,11 +101,13 @@ describe('agency keys', () => {
     expect(loadAgencyKeysFromManifest(manifest, dir, GD.msp).active(GD.agency).kid).toBe(
       world.key.record.kid,
     );
-    expect(codeOf(() => loadAgencyKeysFromManifest(manifest, dir, 'ZhejiangMSP'))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => loadAgencyKeysFromManifest(manifest, dir, 'ZhejiangMSP'))).toBe(
+      'INVALID_ARGUMENT',
+    );
     const lying = {
       organisations: [{ ...org, agencies: [{ ...agency, kid: `${'x'.repeat(21)}A` }] }],
     } as unknown as Manifest;
-    expect(codeOf(() => loadAgencyKeysFromManifest(lying, dir, GD.msp))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => loadAgencyKeysFromManifest(lying, dir, GD.msp))).toBe('INVALID_ARGUMENT');
   });
 });
 

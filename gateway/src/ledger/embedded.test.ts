@@ -9,6 +9,7 @@ import {
   signStatement,
   type IssueRequest,
   type TxName,
+  rejectionCode,
 } from '@licence-ledger/domain';
 import { LedgerClient } from './client';
 import type { LedgerEvent, LedgerPort } from './port';
@@ -42,15 +43,6 @@ function issueRequest(serial: string): IssueRequest {
     validUntil: '2030-01-01',
   };
   return { ...unsigned, signature: signStatement(issuanceStatement(unsigned), key.privateKey) };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'not a LicenceError';
-  }
 }
 
 describe('embedded LedgerPort', () => {
@@ -118,9 +110,9 @@ describe('embedded LedgerPort', () => {
 
   it('raises chaincode refusals as LicenceError with their code', async () => {
     const verifier = c.client(c.provinces.ZhejiangMSP!.verifier);
-    expect(await codeOf(verifier.issueLicence(issueRequest('2026200003')))).toBe('ACCESS_DENIED');
+    expect(await rejectionCode(verifier.issueLicence(issueRequest('2026200003')))).toBe('ACCESS_DENIED');
     expect(
-      await codeOf(
+      await rejectionCode(
         c.client(c.issuer).changeStatus({
           id: buildLicenceId({ typeCode: 'JSZ', issuerUscc: GD_DRIVING, serial: '404', version: 1 }),
           action: 'suspend',
@@ -169,9 +161,11 @@ describe('LedgerClient', () => {
       evaluate: () => Promise.resolve(Buffer.from('{"docType":"agency"}')),
     };
     const client = new LedgerClient(liar, c.issuer);
-    expect(await codeOf(client.readLicence('x'))).toBe('INTERNAL');
+    expect(await rejectionCode(client.readLicence('x'))).toBe('INTERNAL');
     const garbage: LedgerPort = { ...c.port, evaluate: () => Promise.resolve(Buffer.from('not json')) };
-    expect(await codeOf(new LedgerClient(garbage, c.issuer).getProvince('GuangdongMSP'))).toBe('INTERNAL');
+    expect(await rejectionCode(new LedgerClient(garbage, c.issuer).getProvince('GuangdongMSP'))).toBe(
+      'INTERNAL',
+    );
   });
 
   it('does not turn ledger failures into null', async () => {
@@ -179,8 +173,10 @@ describe('LedgerClient', () => {
       ...c.port,
       evaluate: () => Promise.reject(new LicenceError('LEDGER_UNAVAILABLE', 'down')),
     };
-    expect(await codeOf(new LedgerClient(down, c.issuer).readLicence('x'))).toBe('LEDGER_UNAVAILABLE');
-    expect(await codeOf(new LedgerClient(down, c.issuer).getSigningKey('x'))).toBe('LEDGER_UNAVAILABLE');
+    expect(await rejectionCode(new LedgerClient(down, c.issuer).readLicence('x'))).toBe('LEDGER_UNAVAILABLE');
+    expect(await rejectionCode(new LedgerClient(down, c.issuer).getSigningKey('x'))).toBe(
+      'LEDGER_UNAVAILABLE',
+    );
   });
 
   it('hands the endorsing organisations of an accepted transfer to the port', async () => {
@@ -199,7 +195,7 @@ describe('LedgerClient', () => {
     const client = new LedgerClient(recording, c.issuer);
     const req = { predecessorId: 'p', licence: issueRequest('2026200012') };
     const orgs = ['GuangdongMSP', 'ZhejiangMSP'];
-    expect(await codeOf(client.acceptTransfer(req, orgs))).toBe('LEDGER_UNAVAILABLE');
+    expect(await rejectionCode(client.acceptTransfer(req, orgs))).toBe('LEDGER_UNAVAILABLE');
     await client.prepareAcceptTransfer(req, orgs);
     await client.prepareAcceptTransfer(req);
     expect(seen).toEqual([

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LicenceError, citizenIdCheckChar, fieldErrorsOf } from '@licence-ledger/domain';
+import { LicenceError, citizenIdCheckChar, fieldErrorsOf, thrownCode } from '@licence-ledger/domain';
 import type { LicenceType } from '@licence-ledger/domain';
 import { DRIVING_LICENCE, FOOD_PERMIT } from '../demo/catalogue';
 import { isIsoDate, validateFields } from './field-validation';
@@ -14,16 +14,6 @@ const body17 = '44010619900307123';
 const citizenId = body17 + citizenIdCheckChar(body17);
 
 const goodDriving = { name: '张三', idNo: citizenId, class: 'C1', firstIssued: '2012-05-04' };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'OK';
-  } catch (error) {
-    if (error instanceof LicenceError) return error.code;
-    throw error;
-  }
-}
 
 describe('validateFields', () => {
   it('accepts a complete driving licence and returns the holder id', () => {
@@ -42,18 +32,24 @@ describe('validateFields', () => {
   it('rejects a missing required field, an unknown field, a wrong type and a pattern mismatch', () => {
     const withoutName: Record<string, unknown> = { ...goodDriving };
     delete withoutName.name;
-    expect(codeOf(() => validateFields(driving, withoutName))).toBe('SCHEMA_VIOLATION');
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, extra: 'x' }))).toBe('SCHEMA_VIOLATION');
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, points: '3' }))).toBe('SCHEMA_VIOLATION');
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, class: 'Z9' }))).toBe('SCHEMA_VIOLATION');
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, firstIssued: '2012-02-30' }))).toBe(
+    expect(thrownCode(() => validateFields(driving, withoutName))).toBe('SCHEMA_VIOLATION');
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, extra: 'x' }))).toBe(
       'SCHEMA_VIOLATION',
     );
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, name: 'x'.repeat(51) }))).toBe(
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, points: '3' }))).toBe(
       'SCHEMA_VIOLATION',
     );
-    expect(codeOf(() => validateFields(driving, null))).toBe('SCHEMA_VIOLATION');
-    expect(codeOf(() => validateFields(driving, ['a']))).toBe('SCHEMA_VIOLATION');
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, class: 'Z9' }))).toBe(
+      'SCHEMA_VIOLATION',
+    );
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, firstIssued: '2012-02-30' }))).toBe(
+      'SCHEMA_VIOLATION',
+    );
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, name: 'x'.repeat(51) }))).toBe(
+      'SCHEMA_VIOLATION',
+    );
+    expect(thrownCode(() => validateFields(driving, null))).toBe('SCHEMA_VIOLATION');
+    expect(thrownCode(() => validateFields(driving, ['a']))).toBe('SCHEMA_VIOLATION');
   });
 
   it('lists every problem as field errors the problem handler shows (regression: they were dropped)', () => {
@@ -72,11 +68,11 @@ describe('validateFields', () => {
   });
 
   it('validates the holder id by holder kind', () => {
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, idNo: '99010619900307123X' }))).toBe(
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, idNo: '99010619900307123X' }))).toBe(
       'INVALID_CITIZEN_ID',
     );
     const badCheck = body17 + (citizenIdCheckChar(body17) === '0' ? '1' : '0');
-    expect(codeOf(() => validateFields(driving, { ...goodDriving, idNo: badCheck }))).toBe(
+    expect(thrownCode(() => validateFields(driving, { ...goodDriving, idNo: badCheck }))).toBe(
       'INVALID_CITIZEN_ID',
     );
     const permit = {
@@ -87,7 +83,7 @@ describe('validateFields', () => {
       category: '餐饮服务经营者',
     };
     expect(validateFields(food, permit).holderId).toBe('91350100M000100Y43');
-    expect(codeOf(() => validateFields(food, { ...permit, uscc: '91350100M000100Y44' }))).toBe(
+    expect(thrownCode(() => validateFields(food, { ...permit, uscc: '91350100M000100Y44' }))).toBe(
       'INVALID_USCC',
     );
   });
@@ -95,8 +91,8 @@ describe('validateFields', () => {
   it('never throws anything but a LicenceError, whatever the input', () => {
     fc.assert(
       fc.property(fc.anything(), (input) => {
-        const code = codeOf(() => validateFields(driving, input));
-        expect(code).not.toBe('OK');
+        const code = thrownCode(() => validateFields(driving, input));
+        expect(code).not.toBeUndefined();
       }),
     );
     fc.assert(
@@ -108,7 +104,7 @@ describe('validateFields', () => {
           firstIssued: fc.anything(),
         }),
         (input) => {
-          codeOf(() => validateFields(driving, input));
+          thrownCode(() => validateFields(driving, input));
         },
       ),
     );

@@ -1,20 +1,10 @@
 import './test-fixtures/quiet-logs';
 import { createCa, issueIdentity } from '@licence-ledger/crypto-config';
 import type { CaMaterial } from '@licence-ledger/crypto-config';
-import { LicenceError } from '@licence-ledger/domain';
+import { rejectionCode } from '@licence-ledger/domain';
 import type { EmbeddedLedger } from './ledger';
 import type { LedgerIdentity } from './types';
 import { ORGS, openTempLedger } from './test-fixtures/ledger-fixture';
-
-/** The error code a promise rejects with, or 'resolved'. */
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return error instanceof LicenceError ? error.code : String(error);
-  }
-}
 
 describe('creator certificates are checked against their MSP roots (mspRoots)', () => {
   const cas: Record<string, CaMaterial> = {};
@@ -47,10 +37,10 @@ describe('creator certificates are checked against their MSP roots (mspRoots)', 
   it('refuses a certificate that claims an organisation whose root did not issue it', async () => {
     const zjCert = (await client(cas.ZhejiangMSP!, 'ZhejiangMSP')).certPem;
     const impostor = { mspId: 'GuangdongMSP', certificatePem: zjCert };
-    expect(await codeOf(ledger.endorse({ txName: 'counter:WhoAmI', args: [], identity: impostor }))).toBe(
-      'UNAUTHENTICATED',
-    );
-    expect(await codeOf(ledger.evaluate(impostor, 'counter:WhoAmI', []))).toBe('UNAUTHENTICATED');
+    expect(
+      await rejectionCode(ledger.endorse({ txName: 'counter:WhoAmI', args: [], identity: impostor })),
+    ).toBe('UNAUTHENTICATED');
+    expect(await rejectionCode(ledger.evaluate(impostor, 'counter:WhoAmI', []))).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a self-made CA that copies the organisation’s name', async () => {
@@ -60,12 +50,12 @@ describe('creator certificates are checked against their MSP roots (mspRoots)', 
       mspId: 'GuangdongMSP',
     });
     const identity = { mspId: 'GuangdongMSP', certificatePem: (await client(rogue, 'GuangdongMSP')).certPem };
-    expect(await codeOf(ledger.evaluate(identity, 'counter:WhoAmI', []))).toBe('UNAUTHENTICATED');
+    expect(await rejectionCode(ledger.evaluate(identity, 'counter:WhoAmI', []))).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a proposal dated outside the certificate’s validity', async () => {
     const later = new Date(Date.now() + 40 * 86_400_000);
     const proposal = { txName: 'counter:WhoAmI', args: [], identity: genuine, timestamp: later };
-    expect(await codeOf(ledger.endorse(proposal))).toBe('UNAUTHENTICATED');
+    expect(await rejectionCode(ledger.endorse(proposal))).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,5 +1,5 @@
 import './test-fixtures/quiet-logs';
-import { LicenceError } from '@licence-ledger/domain';
+import { rejectionCode } from '@licence-ledger/domain';
 import type { EmbeddedLedger } from './ledger';
 import type { LedgerIdentity } from './types';
 import { makeIdentities, openTempLedger, type Org } from './test-fixtures/ledger-fixture';
@@ -22,14 +22,6 @@ const submit = (txName: string, ...args: string[]) =>
   ledger.submit({ txName, args, identity: ids.GuangdongMSP });
 const evaluate = async (txName: string, ...args: string[]) =>
   (await ledger.evaluate(ids.GuangdongMSP, txName, args)).toString('utf8');
-const codeOf = async (p: Promise<unknown>) => {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LicenceError);
-  return (err as LicenceError).code;
-};
 
 test('a committed write is readable; a missing key reads as empty', async () => {
   await submit('counter:Put', 'k1', 'v1');
@@ -122,22 +114,22 @@ test('history lists every change of a key, newest first (Fabric v2 order)', asyn
 });
 
 test('a wire-form LicenceError thrown by the chaincode is rethrown with its code', async () => {
-  expect(await codeOf(submit('counter:Fail', 'NOT_FOUND'))).toBe('NOT_FOUND');
-  expect(await codeOf(ledger.evaluate(ids.GuangdongMSP, 'counter:Fail', ['ILLEGAL_TRANSITION']))).toBe(
+  expect(await rejectionCode(submit('counter:Fail', 'NOT_FOUND'))).toBe('NOT_FOUND');
+  expect(await rejectionCode(ledger.evaluate(ids.GuangdongMSP, 'counter:Fail', ['ILLEGAL_TRANSITION']))).toBe(
     'ILLEGAL_TRANSITION',
   );
 });
 
 test('any other chaincode failure is INTERNAL and changes nothing', async () => {
   const height = ledger.height();
-  expect(await codeOf(submit('counter:Boom'))).toBe('INTERNAL');
-  expect(await codeOf(submit('counter:NoSuchFunction'))).toBe('INTERNAL');
+  expect(await rejectionCode(submit('counter:Boom'))).toBe('INTERNAL');
+  expect(await rejectionCode(submit('counter:NoSuchFunction'))).toBe('INTERNAL');
   expect(ledger.height()).toBe(height);
 });
 
 test('private data, invokeChaincode and writes after a paginated query are refused', async () => {
-  expect(await codeOf(submit('counter:ReadPrivate'))).toBe('INTERNAL');
-  expect(await codeOf(submit('counter:CallOther'))).toBe('INTERNAL');
-  expect(await codeOf(submit('counter:PageThenWrite'))).toBe('INTERNAL');
+  expect(await rejectionCode(submit('counter:ReadPrivate'))).toBe('INTERNAL');
+  expect(await rejectionCode(submit('counter:CallOther'))).toBe('INTERNAL');
+  expect(await rejectionCode(submit('counter:PageThenWrite'))).toBe('INTERNAL');
   expect(await evaluate('counter:Get', 'after-page')).toBe('');
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { MAX_JSON_DEPTH, canonicalBytes, canonicalize, parseJsonStrict } from './canonical-json';
-import { LicenceError } from './errors';
+import { LicenceError, thrownCode } from './errors';
 
 interface Vectors {
   documents: { name: string; input: string; expected: string; expectedKeyOrder?: string[] }[];
@@ -12,15 +12,6 @@ interface Vectors {
 const vectors = JSON.parse(
   readFileSync(join(__dirname, '..', 'test-vectors', 'canonical-json.json'), 'utf8'),
 ) as Vectors;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'NOT_A_LICENCE_ERROR';
-  }
-  return undefined;
-}
 
 const BIG = 1 << 20;
 
@@ -56,7 +47,7 @@ describe('canonicalize: RFC 8785 vectors', () => {
     (hex, expected) => {
       const value = Buffer.from(hex, 'hex').readDoubleBE(0);
       if (expected === null) {
-        expect(codeOf(() => canonicalize(value))).toBe('INVALID_ARGUMENT');
+        expect(thrownCode(() => canonicalize(value))).toBe('INVALID_ARGUMENT');
       } else {
         expect(canonicalize(value)).toBe(expected);
         expect(canonicalize([value])).toBe(`[${expected}]`);
@@ -123,16 +114,16 @@ describe('canonicalize', () => {
     ['a symbol-keyed property', { [Symbol('k')]: 1 }],
     ['a nested NaN', { a: [{ b: NaN }] }],
   ])('rejects %s with INVALID_ARGUMENT', (_name, value) => {
-    expect(codeOf(() => canonicalize(value))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => canonicalize(value))).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects cycles', () => {
     const a: Record<string, unknown> = {};
     a.self = a;
-    expect(codeOf(() => canonicalize(a))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => canonicalize(a))).toBe('INVALID_ARGUMENT');
     const arr: unknown[] = [];
     arr.push([arr]);
-    expect(codeOf(() => canonicalize(arr))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => canonicalize(arr))).toBe('INVALID_ARGUMENT');
   });
 
   it('accepts the same object twice when it is not a cycle', () => {
@@ -145,7 +136,7 @@ describe('canonicalize', () => {
     expect(canonicalize(nest(MAX_JSON_DEPTH))).toBe(
       `${'['.repeat(MAX_JSON_DEPTH)}0${']'.repeat(MAX_JSON_DEPTH)}`,
     );
-    expect(codeOf(() => canonicalize(nest(MAX_JSON_DEPTH + 1)))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => canonicalize(nest(MAX_JSON_DEPTH + 1)))).toBe('INVALID_ARGUMENT');
   });
 
   const jsonValue = fc.jsonValue({ maxDepth: 5 });
@@ -220,7 +211,7 @@ describe('parseJsonStrict', () => {
   it.each(vectors.malformed.map((m) => [m.name, m.input] as const))(
     'rejects %s with MALFORMED_JSON',
     (_n, input) => {
-      expect(codeOf(() => parseJsonStrict(input, BIG))).toBe('MALFORMED_JSON');
+      expect(thrownCode(() => parseJsonStrict(input, BIG))).toBe('MALFORMED_JSON');
     },
   );
 
@@ -255,30 +246,32 @@ describe('parseJsonStrict', () => {
   it('measures the limit in UTF-8 bytes', () => {
     const text = '"证照"'; // 2 quotes + 2 * 3 bytes
     expect(parseJsonStrict(text, 8)).toBe('证照');
-    expect(codeOf(() => parseJsonStrict(text, 7))).toBe('PAYLOAD_TOO_LARGE');
-    expect(codeOf(() => parseJsonStrict('[1]'.padEnd(100, ' '), 99))).toBe('PAYLOAD_TOO_LARGE');
+    expect(thrownCode(() => parseJsonStrict(text, 7))).toBe('PAYLOAD_TOO_LARGE');
+    expect(thrownCode(() => parseJsonStrict('[1]'.padEnd(100, ' '), 99))).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('checks the size before the syntax', () => {
-    expect(codeOf(() => parseJsonStrict('{{{{', 3))).toBe('PAYLOAD_TOO_LARGE');
+    expect(thrownCode(() => parseJsonStrict('{{{{', 3))).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it(`accepts ${MAX_JSON_DEPTH} levels of nesting and refuses one more`, () => {
     const ok = `${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`;
     expect(() => parseJsonStrict(ok, BIG)).not.toThrow();
     const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`;
-    expect(codeOf(() => parseJsonStrict(deep, BIG))).toBe('MALFORMED_JSON');
-    expect(codeOf(() => parseJsonStrict('['.repeat(100000), 1 << 20))).toBe('MALFORMED_JSON');
+    expect(thrownCode(() => parseJsonStrict(deep, BIG))).toBe('MALFORMED_JSON');
+    expect(thrownCode(() => parseJsonStrict('['.repeat(100000), 1 << 20))).toBe('MALFORMED_JSON');
   });
 
   it('rejects a non-string input', () => {
-    expect(codeOf(() => parseJsonStrict(Buffer.from('{}') as unknown as string, 100))).toBe('MALFORMED_JSON');
+    expect(thrownCode(() => parseJsonStrict(Buffer.from('{}') as unknown as string, 100))).toBe(
+      'MALFORMED_JSON',
+    );
   });
 
   it('never throws anything but a LicenceError on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (text) => {
-        const code = codeOf(() => parseJsonStrict(text, BIG));
+        const code = thrownCode(() => parseJsonStrict(text, BIG));
         expect([undefined, 'MALFORMED_JSON']).toContain(code);
       }),
     );

@@ -10,17 +10,8 @@ import {
   verifyCommitmentRoot,
   verifyDisclosure,
 } from './commitment';
-import { LicenceError } from './errors';
+import { thrownCode } from './errors';
 import type { Commitment, FieldValue, LicenceFields } from './model';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'NOT_A_LICENCE_ERROR';
-  }
-  return undefined;
-}
 
 const FIELDS: LicenceFields = {
   holderName: '张三',
@@ -117,7 +108,7 @@ describe('commit', () => {
     ['a null value', { n: null as unknown as FieldValue }, { n: newSalt() }],
     ['a lone surrogate', { n: '\uD800' }, { n: newSalt() }],
   ])('refuses %s with INVALID_ARGUMENT', (_name, fields, salts) => {
-    expect(codeOf(() => commit(fields, salts))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => commit(fields, salts))).toBe('INVALID_ARGUMENT');
   });
 });
 

@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { b64urlDecode, b64urlEncode, sha256, sha256b64url } from './encoding';
-import { LicenceError } from './errors';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof LicenceError ? err.code : 'NOT_A_LICENCE_ERROR';
-  }
-  return undefined;
-}
+import { thrownCode } from './errors';
 
 describe('base64url', () => {
   it('matches the RFC 4648 test vectors (section 10, unpadded)', () => {
@@ -60,11 +51,11 @@ describe('base64url', () => {
     ['non-canonical trailing bits (two bytes)', 'Zm9'],
     ['non-ASCII', 'Zm9vé'],
   ])('rejects %s with INVALID_ARGUMENT', (_name, text) => {
-    expect(codeOf(() => b64urlDecode(text))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => b64urlDecode(text))).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects a non-string', () => {
-    expect(codeOf(() => b64urlDecode(42 as unknown as string))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => b64urlDecode(42 as unknown as string))).toBe('INVALID_ARGUMENT');
   });
 
   it('accepts exactly one text form per byte string', () => {

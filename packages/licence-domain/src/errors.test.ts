@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { ERROR_CODES, LicenceError, WIRE_MARKER, fail, isErrorCode } from './errors';
+import {
+  ERROR_CODES,
+  LicenceError,
+  WIRE_MARKER,
+  fail,
+  isErrorCode,
+  rejectedLicenceError,
+  thrownLicenceError,
+} from './errors';
 
 describe('LicenceError', () => {
   it('is an Error with a stable code, message and details', () => {
@@ -136,5 +144,18 @@ describe('wire form', () => {
     const real = new LicenceError('NOT_FOUND', 'no such licence');
     const text = `peer said LLERR {not json} and then ${real.toWire()}`;
     expect(LicenceError.fromWire(text)?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('thrownLicenceError / rejectedLicenceError', () => {
+  it('return the LicenceError, undefined on success, and let any other error through', async () => {
+    expect(thrownLicenceError(() => fail('NOT_FOUND', 'x'))?.code).toBe('NOT_FOUND');
+    expect(thrownLicenceError(() => 1)).toBeUndefined();
+    expect(() => thrownLicenceError(() => JSON.parse('{'))).toThrow(SyntaxError);
+    expect((await rejectedLicenceError(Promise.reject(new LicenceError('CONFLICT', 'x'))))?.code).toBe(
+      'CONFLICT',
+    );
+    expect(await rejectedLicenceError(Promise.resolve(1))).toBeUndefined();
+    await expect(rejectedLicenceError(Promise.reject(new TypeError('bug')))).rejects.toThrow(TypeError);
   });
 });

@@ -150,3 +150,38 @@ export function fieldErrorsOf(error: LicenceError): FieldError[] | undefined {
   if (!Array.isArray(paths) || !Array.isArray(messages)) return undefined;
   return paths.map((path: string, i) => ({ path, message: String(messages[i] ?? '') }));
 }
+
+/**
+ * The LicenceError that `fn` throws, or undefined when it returns. Any other error is rethrown, so a
+ * caller (typically a test) never mistakes a bug for a refusal.
+ */
+export function thrownLicenceError(fn: () => unknown): LicenceError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof LicenceError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The LicenceError that `promise` rejects with, or undefined when it resolves; other rejections propagate. */
+export async function rejectedLicenceError(promise: Promise<unknown>): Promise<LicenceError | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LicenceError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The code of the LicenceError `fn` throws, or undefined when it returns; other errors propagate. */
+export function thrownCode(fn: () => unknown): ErrorCode | undefined {
+  return thrownLicenceError(fn)?.code;
+}
+
+/** The code of the LicenceError `promise` rejects with, or undefined when it resolves; other rejections propagate. */
+export async function rejectionCode(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
+  return (await rejectedLicenceError(promise))?.code;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LicenceError } from './errors';
+import { thrownLicenceError } from './errors';
 import {
   LICENCE_ID_PREFIX,
   buildLicenceId,
@@ -29,16 +29,6 @@ const vectors = JSON.parse(
 ) as Vectors;
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-function errorOf(fn: () => unknown): LicenceError | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('ISO/IEC 7064 MOD 37,36', () => {
   it.each(vectors.mod37_36.published.map((v) => [v.data, v.check]))(
@@ -69,8 +59,8 @@ describe('ISO/IEC 7064 MOD 37,36', () => {
   });
 
   it('rejects characters outside 0-9, A-Z', () => {
-    expect(errorOf(() => mod37_36CheckChar('ab'))?.code).toBe('INVALID_ARGUMENT');
-    expect(errorOf(() => mod37_36CheckChar('A.B'))?.code).toBe('INVALID_ARGUMENT');
+    expect(thrownLicenceError(() => mod37_36CheckChar('ab'))?.code).toBe('INVALID_ARGUMENT');
+    expect(thrownLicenceError(() => mod37_36CheckChar('A.B'))?.code).toBe('INVALID_ARGUMENT');
     expect(mod37_36IsValid('a12425GABC1234002M')).toBe(false);
     expect(mod37_36IsValid('M')).toBe(false);
     expect(mod37_36IsValid(42 as unknown as string)).toBe(false);
@@ -163,7 +153,7 @@ describe('licence identifier vectors', () => {
   });
 
   it.each(vectors.invalid.map((v) => [String(v.id), v]))('rejects %s', (_label, v) => {
-    const err = errorOf(() => parseLicenceId(v.id));
+    const err = thrownLicenceError(() => parseLicenceId(v.id));
     expect(err?.code).toBe(v.code);
     expect(err?.details?.reason).toBe(v.reason);
     expect(isValidLicenceId(v.id)).toBe(false);
@@ -171,11 +161,13 @@ describe('licence identifier vectors', () => {
 
   it('rejects identifiers longer than 128 characters before parsing them', () => {
     const long = `${LICENCE_ID_PREFIX}${'A'.repeat(120)}`;
-    expect(errorOf(() => parseLicenceId(long))?.details?.reason).toBe('length');
+    expect(thrownLicenceError(() => parseLicenceId(long))?.details?.reason).toBe('length');
   });
 
   it('passes on why the issuer USCC is invalid', () => {
-    const err = errorOf(() => parseLicenceId('1.2.156.3005.2.JSZ.11440000MB2C93756K.2026000001.001.V'));
+    const err = thrownLicenceError(() =>
+      parseLicenceId('1.2.156.3005.2.JSZ.11440000MB2C93756K.2026000001.001.V'),
+    );
     expect(err?.details).toEqual({ reason: 'issuer', usccReason: 'check' });
   });
 });
@@ -195,7 +187,7 @@ describe('buildLicenceId', () => {
     ['a fractional version', { version: 1.5 }, 'version'],
     ['a NaN version', { version: NaN }, 'version'],
   ])('refuses %s', (_name, change, reason) => {
-    const err = errorOf(() => buildLicenceId({ ...base, ...change }));
+    const err = thrownLicenceError(() => buildLicenceId({ ...base, ...change }));
     expect(err?.code).toBe('INVALID_IDENTIFIER');
     expect(err?.details?.reason).toBe(reason);
   });
@@ -267,7 +259,7 @@ describe('licence identifier properties', () => {
   it('never throws anything but INVALID_IDENTIFIER', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 140 }), fc.anything()), (value) => {
-        const err = errorOf(() => parseLicenceId(value));
+        const err = thrownLicenceError(() => parseLicenceId(value));
         expect(err?.code).toBe('INVALID_IDENTIFIER');
       }),
     );

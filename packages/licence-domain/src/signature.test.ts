@@ -9,7 +9,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LicenceError } from './errors';
+import { thrownLicenceError } from './errors';
 import type { IssuanceStatement } from './model';
 import {
   KID_BYTES,
@@ -51,16 +51,6 @@ interface Fixtures {
 const fx = JSON.parse(
   readFileSync(join(__dirname, '..', 'test-vectors', 'certificates.json'), 'utf8'),
 ) as Fixtures;
-
-function errorOf(fn: () => unknown): LicenceError | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err;
-    throw err;
-  }
-  return undefined;
-}
 
 const STATEMENT: IssuanceStatement = {
   id: '1.2.156.3005.2.JSZ.11440000MB2C93756J.2026000001.001.V',
@@ -236,12 +226,12 @@ describe('signStatement / verifyStatement', () => {
     ['a certificate PEM', () => fx.pem.leaf],
     ['garbage', () => 'not a key'],
   ])('refuses to sign with %s', (_name, key) => {
-    expect(errorOf(() => signStatement(STATEMENT, key()))?.code).toBe('INVALID_ARGUMENT');
+    expect(thrownLicenceError(() => signStatement(STATEMENT, key()))?.code).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses to sign a statement with no canonical form', () => {
     const bad = { ...STATEMENT, validUntil: undefined } as unknown as IssuanceStatement;
-    expect(errorOf(() => signStatement(bad, fx.privateKeys.leaf))?.code).toBe('INVALID_ARGUMENT');
+    expect(thrownLicenceError(() => signStatement(bad, fx.privateKeys.leaf))?.code).toBe('INVALID_ARGUMENT');
   });
 });
 
@@ -296,7 +286,7 @@ describe('key ids', () => {
     ['a missing y', { kty: 'EC', crv: 'P-256', x: fx.thumbprints[0]!.jwk.x }],
     ['null', null],
   ])('refuses %s', (_name, jwk) => {
-    expect(errorOf(() => jwkThumbprint(jwk as Parameters<typeof jwkThumbprint>[0]))?.code).toBe(
+    expect(thrownLicenceError(() => jwkThumbprint(jwk as Parameters<typeof jwkThumbprint>[0]))?.code).toBe(
       'INVALID_ARGUMENT',
     );
   });
@@ -313,7 +303,7 @@ describe('key ids', () => {
     ['garbage', 'garbage'],
     ['a broken certificate', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'],
   ])('kidOfCertificate refuses %s', (_name, pem) => {
-    expect(errorOf(() => kidOfCertificate(pem))?.code).toBe('INVALID_ARGUMENT');
+    expect(thrownLicenceError(() => kidOfCertificate(pem))?.code).toBe('INVALID_ARGUMENT');
   });
 });
 
@@ -323,7 +313,7 @@ describe('checkCertificateChain', () => {
     if (c.ok) {
       expect(() => run()).not.toThrow();
     } else {
-      const err = errorOf(run);
+      const err = thrownLicenceError(run);
       expect(err?.code).toBe('CERTIFICATE_INVALID');
       expect(err?.details?.reason).toBe(c.reason);
     }
@@ -352,14 +342,14 @@ describe('checkCertificateChain', () => {
     ['a truncated certificate', fx.pem.leaf.slice(0, 200) + '\n-----END CERTIFICATE-----\n', fx.pem.caA],
     ['a non-string', 42 as unknown as string, fx.pem.caA],
   ])('refuses %s as CERTIFICATE_INVALID', (_name, cert, ca) => {
-    const err = errorOf(() => checkCertificateChain(cert, ca, new Date('2026-06-01T00:00:00Z')));
+    const err = thrownLicenceError(() => checkCertificateChain(cert, ca, new Date('2026-06-01T00:00:00Z')));
     expect(err?.code).toBe('CERTIFICATE_INVALID');
     expect(err?.details?.reason).toBe('parse');
   });
 
   it('needs a valid time', () => {
-    expect(errorOf(() => checkCertificateChain(fx.pem.leaf, fx.pem.caA, new Date(NaN)))?.code).toBe(
-      'INVALID_ARGUMENT',
-    );
+    expect(
+      thrownLicenceError(() => checkCertificateChain(fx.pem.leaf, fx.pem.caA, new Date(NaN)))?.code,
+    ).toBe('INVALID_ARGUMENT');
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LicenceError } from './errors';
+import { thrownLicenceError } from './errors';
 import { isValidUscc, usccCheckChar, validateUscc } from './uscc';
 
 interface Vectors {
@@ -14,16 +14,6 @@ const vectors = JSON.parse(
 ) as Vectors;
 
 const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-
-function errorOf(fn: () => unknown): LicenceError | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('USCC vectors', () => {
   it.each(vectors.valid.map((v) => [v.value]))('accepts %s', (value) => {
@@ -39,7 +29,7 @@ describe('USCC vectors', () => {
   );
 
   it.each(vectors.invalid.map((v) => [JSON.stringify(v.value), v]))('rejects %s', (_label, v) => {
-    const err = errorOf(() => validateUscc(v.value));
+    const err = thrownLicenceError(() => validateUscc(v.value));
     expect(err?.code).toBe(v.code);
     expect(err?.details?.reason).toBe(v.reason);
     expect(isValidUscc(v.value)).toBe(false);
@@ -59,9 +49,9 @@ describe('USCC check character', () => {
   });
 
   it('rejects a body that is not 17 charset characters', () => {
-    expect(errorOf(() => usccCheckChar('1144000MB2C93756'))?.code).toBe('INVALID_USCC');
-    expect(errorOf(() => usccCheckChar('11440000MB2C9375I'))?.code).toBe('INVALID_USCC');
-    expect(errorOf(() => usccCheckChar(17 as unknown as string))?.code).toBe('INVALID_USCC');
+    expect(thrownLicenceError(() => usccCheckChar('1144000MB2C93756'))?.code).toBe('INVALID_USCC');
+    expect(thrownLicenceError(() => usccCheckChar('11440000MB2C9375I'))?.code).toBe('INVALID_USCC');
+    expect(thrownLicenceError(() => usccCheckChar(17 as unknown as string))?.code).toBe('INVALID_USCC');
   });
 });
 
@@ -106,7 +96,7 @@ describe('USCC properties', () => {
   it('never throws anything but INVALID_USCC', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 20 }), fc.anything()), (value) => {
-        const err = errorOf(() => validateUscc(value));
+        const err = thrownLicenceError(() => validateUscc(value));
         if (err !== undefined) expect(err.code).toBe('INVALID_USCC');
       }),
     );
