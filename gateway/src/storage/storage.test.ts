@@ -1,7 +1,7 @@
 import { LicenceError, TX } from '@licence-ledger/domain';
 import { migrate, loadMigrations } from './migrate';
 import { withTransaction } from './db';
-import { backends, openEmbedded } from './test-backends';
+import { backends, openEmbedded, postgresServerMissing } from './test-backends';
 import type { TestDatabase } from './test-backends';
 import type { NewLicence } from './licences';
 import type { OutboxIntent } from './outbox';
@@ -55,6 +55,12 @@ async function code(promise: Promise<unknown>): Promise<string> {
   } catch (err) {
     return err instanceof LicenceError ? err.code : `non-licence error: ${String(err)}`;
   }
+}
+
+const serverMissing = postgresServerMissing();
+if (serverMissing !== undefined) {
+  // Shown as a skipped test, so a run without the server says so instead of passing quietly.
+  it.skip(`storage on a PostgreSQL server: skipped, ${serverMissing}`, () => undefined);
 }
 
 describe.each(backends())('storage on %s', (_name, open) => {

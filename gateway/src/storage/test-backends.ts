@@ -72,10 +72,23 @@ export async function openPostgres(url: string): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Why the real PostgreSQL server is not tested in this run (undefined when TEST_DATABASE_URL names
+ * one). Under CI=true a missing server is an error, so the suite can never shrink silently there.
+ */
+export function postgresServerMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TEST_DATABASE_URL !== undefined && env.TEST_DATABASE_URL !== '') return undefined;
+  const reason = 'TEST_DATABASE_URL is not set (npm run test:all starts a PostgreSQL server and sets it)';
+  if (env.CI === 'true') throw new Error(`the real PostgreSQL suite must run in CI: ${reason}`);
+  return reason;
+}
+
 /** Every backend available in this environment. */
 export function backends(): Backend[] {
   const list: Backend[] = [['embedded PGlite', () => openEmbedded()]];
   const url = process.env.TEST_DATABASE_URL;
-  if (url !== undefined && url !== '') list.push(['PostgreSQL server', () => openPostgres(url)]);
+  if (postgresServerMissing() === undefined && url !== undefined) {
+    list.push(['PostgreSQL server', () => openPostgres(url)]);
+  }
   return list;
 }
