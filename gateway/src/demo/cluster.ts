@@ -54,6 +54,8 @@ export interface ClusterOptions {
    * verification in one province reaches the holder's list in the issuing one.
    */
   readonly serve?: { readonly host: string; readonly ports?: Readonly<Record<string, number>> };
+  /** A PostgreSQL server database per province (MSP ID → URL); provinces without one use embedded PGlite. */
+  readonly databaseUrls?: Readonly<Record<string, string>>;
   /** Settings applied to every province's configuration. */
   readonly configOverrides?: Partial<GatewayConfig>;
   readonly onProgress?: (msg: string) => void;
@@ -181,6 +183,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
           logLevel: opts.logLevel ?? 'warn',
           tokenIssuers: opts.trustAllIssuers === true ? allTrust : [idps.get(msp)!.trustEntry()],
           trailPeers,
+          ...(opts.databaseUrls?.[msp] === undefined ? {} : { databaseUrl: opts.databaseUrls[msp] }),
           ...opts.configOverrides,
         },
       );
