@@ -74,6 +74,19 @@ describe('commit', () => {
     expect(verifyCommitmentRoot(c)).toBe(true);
   });
 
+  // Regression: a plain `salts[name] = …` turned a field named "__proto__" into a prototype
+  // assignment, so its salt vanished and commit refused the salts saltFields had just made.
+  it('salts and commits a field named "__proto__" like any other', () => {
+    const fields = JSON.parse('{"__proto__":0," ":1}') as Record<string, number>;
+    const salts = saltFields(fields);
+    expect(Object.keys(salts).sort()).toEqual([' ', '__proto__']);
+    const own = commit(fields, salts);
+    expect(Object.keys(own.digests).sort()).toEqual([' ', '__proto__']);
+    expect(verifyCommitmentRoot(own)).toBe(true);
+    expect(verifyDisclosure(own, { name: '__proto__', value: 0, salt: salts['__proto__']! })).toBe(true);
+    expect(verifyDisclosure(own, { name: '__proto__', value: 1, salt: salts['__proto__']! })).toBe(false);
+  });
+
   it('is deterministic for the same salts and independent of field order', () => {
     const reordered = Object.fromEntries(Object.entries(FIELDS).reverse());
     expect(commit(reordered, SALTS)).toEqual(c);

@@ -21,9 +21,12 @@ export function newSalt(): string {
 
 /** A fresh salt for every field of `fields`. */
 export function saltFields(fields: LicenceFields): Record<string, string> {
-  const salts: Record<string, string> = {};
-  for (const name of Object.keys(fields).sort()) salts[name] = newSalt();
-  return salts;
+  // fromEntries defines own properties, so even a field named "__proto__" gets its salt.
+  return Object.fromEntries(
+    Object.keys(fields)
+      .sort()
+      .map((name) => [name, newSalt()]),
+  );
 }
 
 /** base64url SHA-256 of canonical [salt, name, value]. */
@@ -37,7 +40,7 @@ export function fieldDigest(name: string, value: FieldValue, salt: string): stri
  * string, finite number or boolean. Salts of fields not present are ignored.
  */
 export function commit(fields: LicenceFields, salts: Readonly<Record<string, string>>): Commitment {
-  const digests: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const name of Object.keys(fields).sort()) {
     if (name === '') fail('INVALID_ARGUMENT', 'a field name must not be empty');
     const value = fields[name];
@@ -53,8 +56,9 @@ export function commit(fields: LicenceFields, salts: Readonly<Record<string, str
         field: name,
       });
     }
-    digests[name] = fieldDigest(name, value, salt);
+    entries.push([name, fieldDigest(name, value, salt)]);
   }
+  const digests: Record<string, string> = Object.fromEntries(entries);
   return { alg: COMMITMENT_ALG, digests, root: sha256b64url(canonicalize(digests)) };
 }
 
