@@ -228,6 +228,40 @@ describe('gateway endpoints', () => {
     });
   });
 
+  describe('verification under concurrency', () => {
+    // Concurrent verifications share replay-guard and log writes (group commit); each token must
+    // still be VALID exactly once, and every answer must be logged with its own row.
+    it('answers VALID once per token when many presentations arrive together, and logs each', async () => {
+      const { body } = await issue();
+      const id = body.licence.id as string;
+      const tokens: string[] = [];
+      for (let i = 0; i < 4; i++) tokens.push((await presentation(t, gdHolder, id, ['class'])).body.token);
+      const store = t.cluster.province(ZJ).runtime.services.ctx.store;
+      const sent = [...tokens, ...tokens, ...tokens];
+      const answers = await Promise.all(
+        sent.map((token, i) =>
+          t
+            .http(ZJ)
+            .post('/api/v1/verifications')
+            .set('authorization', zjVerifier)
+            .send({ token, purpose: `并发核验 ${i}` }),
+        ),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      for (const token of tokens) {
+        const results = answers.filter((_, i) => sent[i] === token).map((a) => a.body.result as string);
+        expect(results.sort()).toEqual(['REPLAYED', 'REPLAYED', 'VALID']);
+      }
+      // Replayed answers name no licence, so the log is read by purpose.
+      const { rows } = await store.pool.query<{ purpose: string; result: string }>(
+        "SELECT purpose, result FROM verification_log WHERE purpose LIKE '并发核验 %'",
+      );
+      const byPurpose = new Map(rows.map((r) => [r.purpose, r.result]));
+      expect(rows).toHaveLength(sent.length);
+      answers.forEach((a, i) => expect(byPurpose.get(`并发核验 ${i}`)).toBe(a.body.result));
+    });
+  });
+
   describe('webhooks', () => {
     let server: Server;
     const received: { body: string; headers: IncomingMessage['headers'] }[] = [];

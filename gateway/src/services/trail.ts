@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import type { TrailPeer } from '../config';
-import type { Repositories } from '../storage/store';
-import type { TrailAttempt, TrailNotification } from '../storage/trail';
+import type { NewTrailNotification, TrailAttempt, TrailNotification } from '../storage/trail';
 import type { VerificationResult } from '../verification';
 import type { ProvinceContext } from './context';
 import { DeliveryWorker, postOnce } from './delivery';
@@ -43,20 +42,20 @@ export type TrailReport = {
 };
 
 /**
- * Queues the trail notification of a verification logged as `verificationId`, inside the caller's
- * transaction, when the licence comes from a province this gateway has a peer for. Results without
- * a licence (malformed, forged, replayed tokens) name nobody's licence reliably and are not sent.
+ * The trail notification reporting a verification logged as `verificationId`, when the licence
+ * comes from a province this gateway has a peer for; the caller queues it in the same database
+ * transaction as the log row. Results without a licence (malformed, forged, replayed tokens) name
+ * nobody's licence reliably and are not sent.
  */
-export async function queueTrailNotification(
-  db: Repositories,
+export function trailNotificationFor(
   ctx: Pick<ProvinceContext, 'msp' | 'config'>,
   verificationId: string,
   verification: { principal: Principal; purpose: string; result: VerificationResult },
-): Promise<void> {
+): NewTrailNotification | undefined {
   const { principal, purpose, result } = verification;
   const licence = result.licence;
-  if (licence === undefined || licence.issuerMsp === ctx.msp) return;
-  if (!ctx.config.trailPeers.some((p) => p.msp === licence.issuerMsp)) return;
+  if (licence === undefined || licence.issuerMsp === ctx.msp) return undefined;
+  if (!ctx.config.trailPeers.some((p) => p.msp === licence.issuerMsp)) return undefined;
   const report: TrailReport = {
     licenceId: licence.id,
     verifierMsp: ctx.msp,
@@ -66,7 +65,7 @@ export async function queueTrailNotification(
     result: result.result,
     at: result.verifiedAt,
   };
-  await db.trail.enqueue({ id: randomUUID(), verificationId, targetMsp: licence.issuerMsp, payload: report });
+  return { id: randomUUID(), verificationId, targetMsp: licence.issuerMsp, payload: report };
 }
 
 /**

@@ -400,6 +400,15 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(wins.filter(Boolean)).toHaveLength(1);
     });
 
+    it('claims a batch in one statement: first claims win, repeats and earlier claims lose', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      await db.store.replay.claimJti('taken', exp);
+      const claims = ['a', 'taken', 'b', 'a', 'c'].map((jti) => ({ jti, exp }));
+      expect(await db.store.replay.claimMany(claims)).toEqual([true, false, true, false, true]);
+      expect(await db.store.replay.claimMany(claims)).toEqual([false, false, false, false, false]);
+      expect(await db.store.replay.claimMany([])).toEqual([]);
+    });
+
     it('purges only expired ids', async () => {
       const now = new Date('2026-11-21T09:00:00Z');
       await db.store.replay.claimJti('old', new Date(now.getTime() - 1000));
@@ -445,6 +454,79 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(second.items.map((v) => v.jti)).toEqual(['j1', 'j0']);
       expect(second.next).toBeUndefined();
       expect((await db.store.verifications.listByLicences([], { limit: 3 })).items).toEqual([]);
+    });
+  });
+
+  describe('verification log, batched', () => {
+    it('inserts many rows in one statement, answering them in the order given', async () => {
+      const base = Date.parse('2026-11-21T09:00:00Z');
+      const entries = ['L7', 'L8', 'L9'].map((licenceId, i) => ({
+        licenceId,
+        issuerMsp: 'GuangdongMSP',
+        verifierProvince: 'ZhejiangMSP',
+        verifierAgency: i === 1 ? null : '11330000MB1F22343T',
+        verifierSub: `v${i}`,
+        purpose: '交通违法处理',
+        result: i === 2 ? 'REVOKED' : 'VALID',
+        jti: null,
+        ...(i === 0 ? {} : { at: new Date(base + i * 1000) }),
+      }));
+      const logged = await db.store.verifications.insertMany(entries);
+      expect(logged.map((e) => [e.licenceId, e.verifierAgency, e.result])).toEqual([
+        ['L7', '11330000MB1F22343T', 'VALID'],
+        ['L8', null, 'VALID'],
+        ['L9', '11330000MB1F22343T', 'REVOKED'],
+      ]);
+      expect(logged[1]?.at).toBe('2026-11-21T09:00:01.000Z');
+      // Without a time of its own, a row gets the database's now.
+      expect(Math.abs(Date.parse(logged[0]!.at) - Date.now())).toBeLessThan(60_000);
+      const listed = await db.store.verifications.listByLicences(['L7', 'L8', 'L9'], { limit: 10 });
+      expect(listed.items.map((e) => e.id).sort()).toEqual(logged.map((e) => e.id).sort());
+      expect(await db.store.verifications.insertMany([])).toEqual([]);
+    });
+
+    it('writes nothing when one row of a batch breaks a constraint', async () => {
+      const row = {
+        licenceId: 'L10',
+        issuerMsp: 'GuangdongMSP',
+        verifierProvince: 'ZhejiangMSP',
+        verifierAgency: null,
+        verifierSub: 'v',
+        purpose: '核验',
+        result: 'VALID',
+        jti: null,
+      };
+      await expect(
+        db.store.verifications.insertMany([row, { ...row, licenceId: 'L11', purpose: 'x'.repeat(201) }]),
+      ).rejects.toThrow();
+      expect((await db.store.verifications.listByLicences(['L10', 'L11'], { limit: 10 })).items).toEqual([]);
+    });
+
+    it('queues many trail notifications in one statement', async () => {
+      const [a, b] = await db.store.verifications.insertMany(
+        ['L12', 'L13'].map((licenceId) => ({
+          licenceId,
+          issuerMsp: 'GuangdongMSP',
+          verifierProvince: 'ZhejiangMSP',
+          verifierAgency: null,
+          verifierSub: 'v',
+          purpose: '核验',
+          result: 'VALID',
+          jti: null,
+        })),
+      );
+      await db.store.trail.enqueueMany([
+        { id: 'tm-1', verificationId: a!.id, targetMsp: 'GuangdongMSP', payload: { licenceId: 'L12' } },
+        { id: 'tm-2', verificationId: b!.id, targetMsp: 'JiangsuMSP', payload: { licenceId: 'L13', n: 2 } },
+      ]);
+      expect(await db.store.trail.get('tm-1')).toMatchObject({
+        verificationId: a!.id,
+        targetMsp: 'GuangdongMSP',
+        payload: { licenceId: 'L12' },
+        state: 'pending',
+      });
+      expect((await db.store.trail.get('tm-2'))?.payload).toEqual({ licenceId: 'L13', n: 2 });
+      await db.store.trail.enqueueMany([]);
     });
   });
 

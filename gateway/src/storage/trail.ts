@@ -48,6 +48,8 @@ const toNotification = (r: Row): TrailNotification => ({
 /** Trail outbox repository. */
 export interface TrailRepo {
   enqueue(n: NewTrailNotification): Promise<void>;
+  /** Queues many notifications in one statement. */
+  enqueueMany(ns: readonly NewTrailNotification[]): Promise<void>;
   get(id: string): Promise<TrailNotification | undefined>;
   /** Claims up to `limit` due notifications by moving their next attempt `leaseMs` ahead. */
   claimDue(options: { now: Date; limit: number; leaseMs: number }): Promise<TrailNotification[]>;
@@ -59,13 +61,23 @@ export interface TrailRepo {
 
 /** The trail repository over `db`. */
 export function trailRepo(db: Queryable): TrailRepo {
+  const enqueueMany = async (ns: readonly NewTrailNotification[]): Promise<void> => {
+    if (ns.length === 0) return;
+    await db.query(
+      `INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
+       SELECT id, verification_id, target_msp, payload::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, verification_id, target_msp, payload)`,
+      [
+        ns.map((n) => n.id),
+        ns.map((n) => n.verificationId),
+        ns.map((n) => n.targetMsp),
+        ns.map((n) => JSON.stringify(n.payload)),
+      ],
+    );
+  };
   return {
-    async enqueue(n) {
-      await db.query(
-        `INSERT INTO trail_outbox (id, verification_id, target_msp, payload) VALUES ($1, $2, $3, $4)`,
-        [n.id, n.verificationId, n.targetMsp, JSON.stringify(n.payload)],
-      );
-    },
+    enqueue: (n) => enqueueMany([n]),
+    enqueueMany,
     async get(id) {
       const { rows } = await db.query<Row>('SELECT * FROM trail_outbox WHERE id = $1', [id]);
       return rows[0] === undefined ? undefined : toNotification(rows[0]);

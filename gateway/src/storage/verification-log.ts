@@ -67,6 +67,8 @@ function toEntry(r: Row): VerificationEntry {
 /** Verification log repository. */
 export interface VerificationLogRepo {
   insert(entry: NewVerification): Promise<VerificationEntry>;
+  /** Inserts this gateway's own verifications in one statement; entries in the order given. */
+  insertMany(entries: readonly NewVerification[]): Promise<VerificationEntry[]>;
   /** Records a reported verification; undefined when the same notification was recorded before. */
   insertReported(entry: ReportedVerification): Promise<VerificationEntry | undefined>;
   /** Verifications of any of `licenceIds`, newest first. */
@@ -75,13 +77,8 @@ export interface VerificationLogRepo {
 
 /** The verification log repository over `db`. */
 export function verificationLogRepo(db: Queryable): VerificationLogRepo {
-  /** Inserts one row; undefined when a reported notification's (province, jti) is taken. */
-  const insertRow = async (
-    e: Omit<NewVerification, 'jti'>,
-    jti: string | null,
-    notificationJti: string | null,
-  ): Promise<VerificationEntry | undefined> => {
-    // A local row has no notification jti, and NULLs never conflict: only reports can be refused.
+  /** Inserts a reported row; undefined when its (province, notification jti) is taken. */
+  const insertReported = async (e: ReportedVerification): Promise<VerificationEntry | undefined> => {
     const { rows } = await db.query<Row>(
       `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
          verifier_sub, purpose, result, jti, notification_jti, at)
@@ -98,21 +95,57 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
         e.verifierSub,
         e.purpose,
         e.result,
-        jti,
-        notificationJti,
+        null,
+        e.notificationJti,
         e.at ?? null,
       ],
     );
     return rows[0] === undefined ? undefined : toEntry(rows[0]);
   };
 
+  const insertMany = async (entries: readonly NewVerification[]): Promise<VerificationEntry[]> => {
+    if (entries.length === 0) return [];
+    const ids = entries.map((e) => e.id ?? randomUUID());
+    const column = <T>(f: (e: NewVerification) => T): T[] => entries.map(f);
+    // Local rows have no notification jti, so no row can conflict with the reported ones.
+    const { rows } = await db.query<Row>(
+      `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
+         verifier_sub, purpose, result, jti, at)
+       SELECT id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
+         result, jti, COALESCE(at, date_trunc('milliseconds', now()))
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::timestamptz[])
+         AS t(id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
+           result, jti, at)
+       RETURNING *`,
+      [
+        ids,
+        column((e) => e.licenceId),
+        column((e) => e.issuerMsp),
+        column((e) => e.verifierProvince),
+        column((e) => e.verifierAgency),
+        column((e) => e.verifierSub),
+        column((e) => e.purpose),
+        column((e) => e.result),
+        column((e) => e.jti),
+        column((e) => e.at ?? null),
+      ],
+    );
+    const byId = new Map(rows.map((r) => [r.id, toEntry(r)]));
+    return ids.map((id) => {
+      const entry = byId.get(id);
+      if (entry === undefined) throw new Error('a verification log row was not written');
+      return entry;
+    });
+  };
+
   return {
     async insert(e) {
-      return (await insertRow(e, e.jti, null))!;
+      const [entry] = await insertMany([e]);
+      return entry!;
     },
-    insertReported(e) {
-      return insertRow(e, null, e.notificationJti);
-    },
+    insertMany,
+    insertReported,
     async listByLicences(licenceIds, page) {
       const limit = pageSize(page.limit);
       if (licenceIds.length === 0) return { items: [], next: undefined };
