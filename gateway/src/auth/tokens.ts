@@ -12,6 +12,7 @@ import { checkPrincipal } from './principal';
 import type { Principal } from './principal';
 import { fromJwk, fromPem } from './keys';
 import type { VerificationKey } from './keys';
+import { Lru } from '../verification/lru';
 
 /** The only signature algorithm accepted. */
 export const ACCESS_TOKEN_ALG = 'ES256';
@@ -21,6 +22,8 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 export const MAX_TOKEN_AGE_SECONDS = 12 * 60 * 60;
 /** Longest compact token accepted, in characters. */
 export const MAX_TOKEN_LENGTH = 8192;
+/** Verified tokens remembered (by their exact text) so a client's repeated calls skip the signature check. */
+export const VERIFIED_TOKEN_CACHE_ENTRIES = 10_000;
 
 /** Why a token was refused (details.reason of the UNAUTHENTICATED error). */
 export type TokenRejection =
@@ -46,6 +49,17 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds: number;
   /** Clock (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** Verified tokens remembered; 0 checks every call's signature again. */
+  readonly cacheEntries?: number;
+}
+
+/** A token that verified, and the times between which its claims keep holding. */
+interface Remembered {
+  readonly principal: Principal;
+  /** Epoch ms: the claims hold from here (nbf, less the tolerance)… */
+  readonly fromMs: number;
+  /** …until here (exp, or iat plus the longest age, plus the tolerance). */
+  readonly untilMs: number;
 }
 
 /** Verifies bearer access tokens. */
@@ -76,10 +90,21 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     issuers.set(issuer.iss, { byKid, only: keys.length === 1 ? keys[0] : undefined });
   }
   const now = options.now ?? (() => new Date());
+  const cacheEntries = options.cacheEntries ?? VERIFIED_TOKEN_CACHE_ENTRIES;
+  // Keyed by the token's exact text: a hit is the very bytes whose signature and claims verified,
+  // and only its time window is checked again. Refused tokens are never remembered.
+  const verifiedTokens = cacheEntries > 0 ? new Lru<string, Remembered>(cacheEntries) : undefined;
+  const toleranceMs = options.clockToleranceSeconds * 1000;
 
   return {
     async verify(bearer: string): Promise<Principal> {
       if (typeof bearer !== 'string' || bearer.length === 0) throw rejected('missing', 'no access token');
+      const remembered = verifiedTokens?.get(bearer);
+      if (remembered !== undefined) {
+        const t = now().getTime();
+        if (t >= remembered.fromMs && t < remembered.untilMs) return remembered.principal;
+        verifiedTokens?.delete(bearer);
+      }
       if (bearer.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(bearer) || !isCanonical(bearer)) {
         throw rejected('malformed', 'the access token is not a compact JWS');
       }
@@ -118,7 +143,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw rejected('claims', 'jti must be a non-empty string');
       }
       const claims = verified as Record<string, unknown>;
-      return checkPrincipal(
+      const principal = checkPrincipal(
         {
           sub: claims.sub,
           role: claims.role,
@@ -128,6 +153,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         },
         'UNAUTHENTICATED',
       );
+      const nbf = typeof verified.nbf === 'number' ? verified.nbf : iat;
+      verifiedTokens?.set(bearer, {
+        principal,
+        fromMs: Math.min(nbf, iat) * 1000 - toleranceMs,
+        untilMs: Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) * 1000 + toleranceMs,
+      });
+      return principal;
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   effectiveStatus,
   issuanceStatement,
   sha256b64url,
-  verifyDisclosure,
+  verifyDisclosures,
   type LicenceRecord,
   type LicenceType,
   type Province,
@@ -149,10 +149,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     }
     const named = namedDisclosures(type, claims.d);
     if (!Array.isArray(named)) return named;
-    for (const { name, value, salt } of named) {
-      if (!verifyDisclosure(licence.commitment, { name, value, salt })) {
-        return stop('FIELD_MISMATCH', 'FIELD', `disclosed field '${name}' does not match the ledger`);
-      }
+    const mismatch = verifyDisclosures(licence.commitment, named).indexOf(false);
+    if (mismatch >= 0) {
+      const name = named[mismatch]?.name ?? '';
+      return stop('FIELD_MISMATCH', 'FIELD', `disclosed field '${name}' does not match the ledger`);
     }
     const issuance = await checkIssuance(licence, kid, key, province);
     if (issuance !== undefined) return issuance;

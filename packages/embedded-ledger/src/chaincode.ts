@@ -37,12 +37,25 @@ export interface Invocation {
   sets: SimulationSets;
 }
 
+/** fabric-shim's loggers on the path of every invocation. */
+const SHIM_LOGGERS = [
+  'contracts-spi/chaincodefromcontract.js',
+  'contracts-spi/datamarshall.js',
+  'lib/chaincode.js',
+  'lib/stub.js',
+] as const;
+
 /**
  * The router logs every failed transaction at error level; here the failure is returned to the
- * caller as a LicenceError instead, so the embedded peer keeps the router quiet.
+ * caller as a LicenceError instead, and the other modules log an error only next to an error they
+ * throw. Their debug calls cost more than the transaction itself: winston formats every message,
+ * with util.inspect of the arguments, before its level is checked, and it would do so in the
+ * gateway's own process. So the embedded peer keeps these loggers silent, unless
+ * CORE_CHAINCODE_LOGGING_LEVEL=DEBUG asks for the shim's own trace.
  */
-function quietRouterLogs(): void {
-  getLogger('contracts-spi/chaincodefromcontract.js').silent = true;
+function quietShimLogs(): void {
+  const debug = process.env.CORE_CHAINCODE_LOGGING_LEVEL?.toUpperCase() === 'DEBUG';
+  for (const name of SHIM_LOGGERS) getLogger(name).silent = !debug;
 }
 
 /** The chaincode as installed on the embedded peer. */
@@ -55,7 +68,7 @@ export class Chaincode {
     private readonly channelId: string,
     private readonly name: string,
   ) {
-    quietRouterLogs();
+    quietShimLogs();
     // The router appends its system contract to the array it is given, hence the copy.
     this.router = new ChaincodeFromContract(
       [...contracts],

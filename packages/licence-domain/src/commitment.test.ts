@@ -9,6 +9,7 @@ import {
   saltFields,
   verifyCommitmentRoot,
   verifyDisclosure,
+  verifyDisclosures,
 } from './commitment';
 import { thrownCode } from './errors';
 import type { Commitment, FieldValue, LicenceFields } from './model';
@@ -217,6 +218,42 @@ describe('verifyDisclosure', () => {
             tampered = { ...honest, salt: bytes.toString('base64url') };
           }
           expect(verifyDisclosure(commitment, tampered)).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
+describe('verifyDisclosures', () => {
+  const c = commit(FIELDS, SALTS);
+  const honest = (name: keyof typeof FIELDS) => ({ name, value: FIELDS[name]!, salt: SALTS[name]! });
+
+  it('gives one verdict per disclosure, in order', () => {
+    const wrong = { ...honest('points'), value: 11 };
+    expect(verifyDisclosures(c, [honest('holderName'), wrong, honest('licenceClass')])).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect(verifyDisclosures(c, [])).toEqual([]);
+  });
+
+  it('answers false for every disclosure when the commitment is not intact', () => {
+    const forged = { ...c, root: c.digests.points! };
+    expect(verifyDisclosures(forged, [honest('holderName'), honest('points')])).toEqual([false, false]);
+  });
+
+  it('agrees with verifyDisclosure on every tamper', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(FIELDS)),
+        fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+        fc.boolean(),
+        (name, value, tamper) => {
+          const d = tamper
+            ? { ...honest(name as keyof typeof FIELDS), value }
+            : honest(name as keyof typeof FIELDS);
+          expect(verifyDisclosures(c, [d])).toEqual([verifyDisclosure(c, d)]);
         },
       ),
     );

@@ -74,23 +74,37 @@ export function verifyCommitmentRoot(c: Commitment): boolean {
   }
 }
 
+/** A disclosed field: its name, value and salt. */
+export interface Disclosure {
+  readonly name: string;
+  readonly value: FieldValue;
+  readonly salt: string;
+}
+
 /**
  * True when the disclosed field (name, value, salt) is the one committed to in `c` and `c` itself
  * is intact; false — never an exception — for anything else (unknown field, malformed salt,
  * wrong value type, tampered commitment).
  */
-export function verifyDisclosure(
-  c: Commitment,
-  d: { readonly name: string; readonly value: FieldValue; readonly salt: string },
-): boolean {
-  try {
-    if (!verifyCommitmentRoot(c)) return false;
-    if (typeof d !== 'object' || d === null || typeof d.name !== 'string') return false;
-    if (!Object.hasOwn(c.digests, d.name) || !isFieldValue(d.value) || !isSalt(d.salt)) return false;
-    return fieldDigest(d.name, d.value, d.salt) === c.digests[d.name];
-  } catch {
-    return false;
-  }
+export function verifyDisclosure(c: Commitment, d: Disclosure): boolean {
+  return verifyDisclosures(c, [d])[0] === true;
+}
+
+/**
+ * {@link verifyDisclosure} for several fields of one commitment, whose root is checked once: one
+ * verdict per disclosure, in order, all false when the commitment is not intact. Never throws.
+ */
+export function verifyDisclosures(c: Commitment, ds: readonly Disclosure[]): boolean[] {
+  if (!verifyCommitmentRoot(c)) return ds.map(() => false);
+  return ds.map((d) => {
+    try {
+      if (typeof d !== 'object' || d === null || typeof d.name !== 'string') return false;
+      if (!Object.hasOwn(c.digests, d.name) || !isFieldValue(d.value) || !isSalt(d.salt)) return false;
+      return fieldDigest(d.name, d.value, d.salt) === c.digests[d.name];
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The statement an agency signs when issuing a licence: it binds the identifier to the commitment root. */
