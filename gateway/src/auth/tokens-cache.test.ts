@@ -2,7 +2,7 @@
 import { jwtVerify } from 'jose';
 import { LicenceError } from '@licence-ledger/domain';
 import { createTokenIssuer, generateIssuerKey } from './issuer';
-import { createTokenVerifier, MAX_TOKEN_AGE_SECONDS } from './tokens';
+import { createTokenVerifier } from './tokens';
 
 jest.mock('jose', () => {
   const actual = jest.requireActual<typeof import('jose')>('jose');
