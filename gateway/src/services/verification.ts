@@ -9,7 +9,6 @@ import { RegistryCache, createVerifier } from '../verification';
 import type { VerificationResult, Verifier } from '../verification';
 import type { ProvinceContext } from './context';
 import { GroupCommit } from '../storage/group-commit';
-import type { NewVerification } from '../storage/verification-log';
 import type { JtiClaim } from '../storage/replay';
 import { trailNotificationFor } from './trail';
 
@@ -76,29 +75,24 @@ export class VerificationService {
   }
 
   /**
-   * Logs verifications in one transaction; each trail notification (the issuing province's copy of
-   * an entry) is queued with its row, so both are written or neither.
+   * Logs verifications with one statement; each trail notification (the issuing province's copy
+   * of an entry) is written with its row, so both are written or neither.
    */
   private async logOutcomes(outcomes: readonly Outcome[]): Promise<void[]> {
-    return this.ctx.store.transaction(async (db) => {
-      const rows: NewVerification[] = outcomes.map(({ principal, purpose, result }) => ({
-        id: randomUUID(),
-        licenceId: result.licence?.id ?? null,
-        issuerMsp: result.licence?.issuerMsp ?? null,
-        verifierProvince: principal.province,
-        verifierAgency: principal.agency ?? null,
-        verifierSub: principal.sub,
-        purpose,
-        result: result.result,
-        jti: null,
-        at: new Date(result.verifiedAt),
-      }));
-      const logged = await db.verifications.insertMany(rows);
-      const notifications = outcomes.flatMap(
-        (o, i) => trailNotificationFor(this.ctx, logged[i]!.id, o) ?? [],
-      );
-      await db.trail.enqueueMany(notifications);
-      return outcomes.map(() => undefined);
-    });
+    const rows = outcomes.map(({ principal, purpose, result }) => ({
+      id: randomUUID(),
+      licenceId: result.licence?.id ?? null,
+      issuerMsp: result.licence?.issuerMsp ?? null,
+      verifierProvince: principal.province,
+      verifierAgency: principal.agency ?? null,
+      verifierSub: principal.sub,
+      purpose,
+      result: result.result,
+      jti: null,
+      at: new Date(result.verifiedAt),
+    }));
+    const notifications = outcomes.flatMap((o, i) => trailNotificationFor(this.ctx, rows[i]!.id, o) ?? []);
+    await this.ctx.store.verifications.insertWithTrail(rows, notifications);
+    return outcomes.map(() => undefined);
   }
 }

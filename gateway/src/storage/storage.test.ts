@@ -502,6 +502,40 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect((await db.store.verifications.listByLicences(['L10', 'L11'], { limit: 10 })).items).toEqual([]);
     });
 
+    it('writes log rows and their trail notifications in one statement, all or nothing', async () => {
+      const row = (id: string, licenceId: string) => ({
+        id,
+        licenceId,
+        issuerMsp: 'GuangdongMSP',
+        verifierProvince: 'ZhejiangMSP',
+        verifierAgency: null,
+        verifierSub: 'v',
+        purpose: '核验',
+        result: 'VALID',
+        jti: null,
+      });
+      const v = db.store.verifications;
+      await v.insertWithTrail(
+        [row('vw-1', 'L20'), row('vw-2', 'L21')],
+        [{ id: 'tw-1', verificationId: 'vw-2', targetMsp: 'GuangdongMSP', payload: { licenceId: 'L21' } }],
+      );
+      expect((await v.listByLicences(['L20', 'L21'], { limit: 10 })).items.map((e) => e.id).sort()).toEqual([
+        'vw-1',
+        'vw-2',
+      ]);
+      expect(await db.store.trail.get('tw-1')).toMatchObject({ verificationId: 'vw-2', state: 'pending' });
+      // A notification naming no row of the batch breaks the foreign key: the rows go too.
+      await expect(
+        v.insertWithTrail(
+          [row('vw-3', 'L22')],
+          [{ id: 'tw-2', verificationId: 'no-such-row', targetMsp: 'GuangdongMSP', payload: {} }],
+        ),
+      ).rejects.toThrow();
+      expect((await v.listByLicences(['L22'], { limit: 10 })).items).toEqual([]);
+      expect(await db.store.trail.get('tw-2')).toBeUndefined();
+      await v.insertWithTrail([], []);
+    });
+
     it('queues many trail notifications in one statement', async () => {
       const [a, b] = await db.store.verifications.insertMany(
         ['L12', 'L13'].map((licenceId) => ({

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import type { Queryable } from './db';
+import type { NewTrailNotification } from './trail';
 import { iso, pageSize, toPaged } from './rows';
 import type { KeysetPage, Paged } from './rows';
 
@@ -69,6 +70,14 @@ export interface VerificationLogRepo {
   insert(entry: NewVerification): Promise<VerificationEntry>;
   /** Inserts this gateway's own verifications in one statement; entries in the order given. */
   insertMany(entries: readonly NewVerification[]): Promise<VerificationEntry[]>;
+  /**
+   * Inserts this gateway's own verifications and the trail notifications that report them, in one
+   * statement: all of them or none. Each notification names one of `entries` by its id.
+   */
+  insertWithTrail(
+    entries: readonly (NewVerification & { readonly id: string })[],
+    notifications: readonly NewTrailNotification[],
+  ): Promise<void>;
   /** Records a reported verification; undefined when the same notification was recorded before. */
   insertReported(entry: ReportedVerification): Promise<VerificationEntry | undefined>;
   /** Verifications of any of `licenceIds`, newest first. */
@@ -103,34 +112,38 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     return rows[0] === undefined ? undefined : toEntry(rows[0]);
   };
 
-  const insertMany = async (entries: readonly NewVerification[]): Promise<VerificationEntry[]> => {
-    if (entries.length === 0) return [];
-    const ids = entries.map((e) => e.id ?? randomUUID());
+  /** The INSERT … SELECT of local rows from parameter arrays $1…$10, and those arrays. */
+  const localRows = (entries: readonly NewVerification[], ids: readonly string[]) => {
     const column = <T>(f: (e: NewVerification) => T): T[] => entries.map(f);
     // Local rows have no notification jti, so no row can conflict with the reported ones.
-    const { rows } = await db.query<Row>(
-      `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province, verifier_agency,
-         verifier_sub, purpose, result, jti, at)
+    const sql = `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province,
+         verifier_agency, verifier_sub, purpose, result, jti, at)
        SELECT id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
          result, jti, COALESCE(at, date_trunc('milliseconds', now()))
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
          $8::text[], $9::text[], $10::timestamptz[])
          AS t(id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
-           result, jti, at)
-       RETURNING *`,
-      [
-        ids,
-        column((e) => e.licenceId),
-        column((e) => e.issuerMsp),
-        column((e) => e.verifierProvince),
-        column((e) => e.verifierAgency),
-        column((e) => e.verifierSub),
-        column((e) => e.purpose),
-        column((e) => e.result),
-        column((e) => e.jti),
-        column((e) => e.at ?? null),
-      ],
-    );
+           result, jti, at)`;
+    const params = [
+      ids,
+      column((e) => e.licenceId),
+      column((e) => e.issuerMsp),
+      column((e) => e.verifierProvince),
+      column((e) => e.verifierAgency),
+      column((e) => e.verifierSub),
+      column((e) => e.purpose),
+      column((e) => e.result),
+      column((e) => e.jti),
+      column((e) => e.at ?? null),
+    ];
+    return { sql, params };
+  };
+
+  const insertMany = async (entries: readonly NewVerification[]): Promise<VerificationEntry[]> => {
+    if (entries.length === 0) return [];
+    const ids = entries.map((e) => e.id ?? randomUUID());
+    const { sql, params } = localRows(entries, ids);
+    const { rows } = await db.query<Row>(`${sql} RETURNING *`, params);
     const byId = new Map(rows.map((r) => [r.id, toEntry(r)]));
     return ids.map((id) => {
       const entry = byId.get(id);
@@ -139,12 +152,40 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     });
   };
 
+  const insertWithTrail = async (
+    entries: readonly (NewVerification & { readonly id: string })[],
+    notifications: readonly NewTrailNotification[],
+  ): Promise<void> => {
+    if (entries.length === 0) return;
+    const { sql, params } = localRows(
+      entries,
+      entries.map((e) => e.id),
+    );
+    // One statement is atomic without BEGIN/COMMIT round trips; the foreign key from a
+    // notification to its row is checked at the end of the statement, when both exist.
+    await db.query(
+      `WITH logged AS (${sql} RETURNING id)
+       INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
+       SELECT t.id, t.verification_id, t.target_msp, t.payload::jsonb
+       FROM unnest($11::text[], $12::text[], $13::text[], $14::text[])
+         AS t(id, verification_id, target_msp, payload)`,
+      [
+        ...params,
+        notifications.map((n) => n.id),
+        notifications.map((n) => n.verificationId),
+        notifications.map((n) => n.targetMsp),
+        notifications.map((n) => JSON.stringify(n.payload)),
+      ],
+    );
+  };
+
   return {
     async insert(e) {
       const [entry] = await insertMany([e]);
       return entry!;
     },
     insertMany,
+    insertWithTrail,
     insertReported,
     async listByLicences(licenceIds, page) {
       const limit = pageSize(page.limit);
