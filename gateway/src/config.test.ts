@@ -187,6 +187,32 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('outbox recovery', () => {
+    it('passes every 30 s over writes that have not moved for 2 minutes, by default', () => {
+      expect(loadConfig({}).outboxRecovery).toEqual({ intervalMs: 30_000, staleAfterMs: 120_000 });
+    });
+
+    it('reads OUTBOX_RECOVERY_INTERVAL_MS and OUTBOX_STALE_AFTER_MS', () => {
+      expect(
+        loadConfig({ OUTBOX_RECOVERY_INTERVAL_MS: '5000', OUTBOX_STALE_AFTER_MS: '90000' }).outboxRecovery,
+      ).toEqual({ intervalMs: 5000, staleAfterMs: 90_000 });
+    });
+
+    it('refuses a stale limit that a request still within its deadlines could reach', () => {
+      // Defaults: endorse 15 s + submit 5 s + commit status 60 s = 80 s.
+      expect(failure({ OUTBOX_STALE_AFTER_MS: '80000' }).details?.variables).toEqual([
+        'OUTBOX_STALE_AFTER_MS',
+      ]);
+      expect(
+        failure({ OUTBOX_STALE_AFTER_MS: '100000', DEADLINE_COMMIT_STATUS_MS: '100000' }).details?.variables,
+      ).toEqual(['OUTBOX_STALE_AFTER_MS']);
+      expect(failure({ OUTBOX_RECOVERY_INTERVAL_MS: '10' }).details?.variables).toEqual([
+        'OUTBOX_RECOVERY_INTERVAL_MS',
+      ]);
+      expect(loadConfig({ OUTBOX_STALE_AFTER_MS: '80001' }).outboxRecovery.staleAfterMs).toBe(80_001);
+    });
+  });
+
   describe('trail peers and retries', () => {
     const key = { kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', kid: 'zj-receipt' };
     const zj = { msp: 'ZhejiangMSP', url: 'https://zj.example/', jwks: { keys: [key] } };

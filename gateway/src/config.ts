@@ -96,7 +96,21 @@ export interface GatewayConfig {
   readonly trailPeers: readonly TrailPeer[];
   /** Backoff of trail deliveries. */
   readonly trailRetry: BackoffPolicy;
+  /** The periodic pass that finishes ledger writes left unfinished while the gateway runs. */
+  readonly outboxRecovery: OutboxRecoveryConfig;
   readonly logLevel: LogLevel;
+}
+
+/** When unfinished ledger writes are picked up again without a restart. */
+export interface OutboxRecoveryConfig {
+  /** Pause between recovery passes. */
+  readonly intervalMs: number;
+  /**
+   * An unfinished write is taken over only when it has not moved for this long: longer than the
+   * endorse, submit and commit-status deadlines together, so no request still working on it is
+   * overtaken.
+   */
+  readonly staleAfterMs: number;
 }
 
 /** Largest presentation lifetime an operator may configure (15 minutes). */
@@ -129,6 +143,7 @@ export const DEFAULTS = {
   verifyRateLimitPerMinute: 600,
   // 5 s doubling to an hour: 40 attempts keep trying for about a day and a half.
   trailRetry: { baseMs: 5_000, maxMs: 3_600_000, maxAttempts: 40 },
+  outboxRecovery: { intervalMs: 30_000, staleAfterMs: 120_000 },
   logLevel: 'info' as LogLevel,
 } as const;
 
@@ -217,6 +232,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
       maxMs: int('TRAIL_RETRY_MAX_MS', DEFAULTS.trailRetry.maxMs, 1, 86_400_000),
       maxAttempts: int('TRAIL_RETRY_ATTEMPTS', DEFAULTS.trailRetry.maxAttempts, 1, 1000),
     },
+    outboxRecovery: {
+      intervalMs: int('OUTBOX_RECOVERY_INTERVAL_MS', DEFAULTS.outboxRecovery.intervalMs, 100, 86_400_000),
+      staleAfterMs: int('OUTBOX_STALE_AFTER_MS', DEFAULTS.outboxRecovery.staleAfterMs, 0, 86_400_000),
+    },
     logLevel: problems.oneOf('LOG_LEVEL', str('LOG_LEVEL'), LOG_LEVELS, DEFAULTS.logLevel),
   };
   const config: GatewayConfig = { ...fromEnv, ...overrides };
@@ -253,6 +272,13 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
   ];
   for (const [name, value] of absolute) {
     if (!path.isAbsolute(value)) problems.add(name, 'must be an absolute path');
+  }
+  const writeDeadlines = c.deadlines.endorseMs + c.deadlines.submitMs + c.deadlines.commitStatusMs;
+  if (c.outboxRecovery.staleAfterMs <= writeDeadlines) {
+    problems.add(
+      'OUTBOX_STALE_AFTER_MS',
+      `must exceed the endorse, submit and commit-status deadlines together (${writeDeadlines} ms), or recovery could overtake a request still writing`,
+    );
   }
   if (c.holderSecretPath === c.receiptKeyPath) {
     problems.add('RECEIPT_KEY_FILE', 'must not be the same file as HOLDER_SECRET_FILE');

@@ -150,6 +150,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       services.projection.start();
       services.webhooks.start();
       services.trail.start();
+      services.outboxRecovery.start();
     }
     const verifier = createTokenVerifier({
       issuers: opts.tokenIssuers ?? config.tokenIssuers,
@@ -188,6 +189,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
         await services.projection.stop();
         await services.webhooks.stop();
         await services.trail.stop();
+        await services.outboxRecovery.stop();
         await store.close();
       },
     };

@@ -124,3 +124,86 @@ describe('issuance survives a crash at every step', () => {
     });
   });
 });
+
+describe('unfinished writes are finished while the gateway keeps running', () => {
+  let t: TestCluster;
+  let runtime: ProvinceRuntime;
+  let crashAt: IssueStep | undefined;
+  let holdAt: { step: IssueStep; reached(): void; release: Promise<void> } | undefined;
+  // The embedded ledger takes no deadlines, so tiny ones let rows go stale within the test.
+  const STALE_AFTER_MS = 40;
+
+  beforeAll(async () => {
+    t = await startTestCluster({
+      provinces: [GD],
+      configOverrides: {
+        deadlines: { evaluateMs: 1, endorseMs: 1, submitMs: 1, commitStatusMs: 1 },
+        outboxRecovery: { intervalMs: 3_600_000, staleAfterMs: STALE_AFTER_MS },
+      },
+      provinceOptions: {
+        hooks: {
+          async after(step) {
+            const hold = holdAt;
+            if (hold?.step === step) {
+              holdAt = undefined; // only the request is held, never a second driver
+              hold.reached();
+              await hold.release;
+            }
+            if (step === crashAt) throw new Error(`simulated failure after ${step}`);
+          },
+        },
+      },
+    });
+    runtime = t.cluster.province(GD).runtime;
+  });
+  afterAll(() => t?.close());
+
+  const issue = async (): Promise<request.Response> =>
+    request(runtime.app)
+      .post('/api/v1/licences')
+      .set('authorization', await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv }))
+      .send(drivingLicence());
+  const stale = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, STALE_AFTER_MS + 20));
+
+  it.each(STEPS.filter((s) => s !== 'built' && s !== 'committed'))(
+    'finishes a write whose request failed after %s, without a restart',
+    async (step) => {
+      crashAt = step;
+      expect((await issue()).status).toBe(500);
+      crashAt = undefined;
+      const [row] = await runtime.services.ctx.store.outbox.listPending();
+      expect(row).toBeDefined();
+      // Not yet stale: the pass leaves it alone.
+      expect(await runtime.services.outboxRecovery.deliverDue()).toBe(0);
+      await stale();
+      expect(await runtime.services.outboxRecovery.deliverDue()).toBe(1);
+      expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
+      const [id] = row!.licenceIds;
+      expect((await runtime.services.ctx.store.licences.get(id!))?.state).toBe('issued');
+      expect((await runtime.services.ctx.ledger.admin.readLicence(id!))?.id).toBe(id);
+    },
+  );
+
+  it('never takes over a write that a request is still driving, however long it takes', async () => {
+    let reached!: () => void;
+    const atHold = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    holdAt = { step: 'prepared', reached, release: new Promise<void>((resolve) => (release = resolve)) };
+    const pending = issue();
+    await atHold;
+    await stale();
+    // Stale by the clock, but this process is driving it: skipped, not endorsed a second time.
+    expect(await runtime.services.outboxRecovery.deliverDue()).toBe(0);
+    const [row] = await runtime.services.ctx.store.outbox.listPending();
+    expect(row?.state).toBe('intent');
+    release();
+    const res = await pending;
+    expect(res.status).toBe(201);
+    const id = res.body.licence.id as string;
+    const onLedger = await runtime.services.ctx.ledger.admin.listLicencesByAgency(AGENCY.gdDmv, {
+      pageSize: 100,
+    });
+    expect(onLedger.items.filter((r) => r.id === id)).toHaveLength(1);
+    expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
+  });
+});

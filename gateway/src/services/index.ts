@@ -2,7 +2,7 @@
 import { AdminService } from './admin';
 import type { ProvinceContext } from './context';
 import { HolderService } from './holder';
-import { IssuanceService } from './issuance';
+import { IssuanceService, OutboxRecovery } from './issuance';
 import type { IssuanceHooks } from './issuance';
 import { LicenceService } from './licences';
 import { ProjectionListener } from './projection';
@@ -17,6 +17,8 @@ export type { ProvinceContext } from './context';
 export interface ProvinceServices {
   readonly ctx: ProvinceContext;
   readonly issuance: IssuanceService;
+  /** Finishes ledger writes left unfinished while the gateway runs. */
+  readonly outboxRecovery: OutboxRecovery;
   readonly licences: LicenceService;
   readonly holder: HolderService;
   readonly verification: VerificationService;
@@ -43,6 +45,7 @@ export function createServices(
   return {
     ctx,
     issuance,
+    outboxRecovery: new OutboxRecovery(ctx, issuance),
     licences: new LicenceService(ctx),
     holder: new HolderService(ctx, issuance.types),
     verification,

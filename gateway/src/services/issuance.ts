@@ -10,7 +10,10 @@
  * A crash before 2 leaves nothing behind (an unused serial is harmless). A crash after 2 is finished
  * by {@link IssuanceService.recover} at start-up: an intent is endorsed again (nothing was sent), a
  * prepared row resubmits the same bytes, which the ledger treats idempotently by txId. So a licence
- * is never lost, never issued twice, and never on one side only.
+ * is never lost, never issued twice, and never on one side only. A request that fails after 2
+ * while the gateway keeps running (the ledger unreachable at submit, say) leaves its row to
+ * {@link OutboxRecovery}, which finishes rows that have not moved for longer than any request's
+ * deadlines and that no request of this process is still driving.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -39,6 +42,7 @@ import type { Repositories } from '../storage/store';
 import type { ProvinceContext } from './context';
 import { isIsoDate, validateFields } from './field-validation';
 import { LicenceTypeCache } from './licence-types';
+import { DeliveryWorker } from './delivery';
 
 /** The steps of the crash-safe path, for fault-injection tests. */
 export type IssueStep =
@@ -100,6 +104,8 @@ type DriveState = Pick<
 /** Issuance for one province. */
 export class IssuanceService {
   readonly types: LicenceTypeCache;
+  /** Outbox rows a request of this process is driving now; recovery leaves them alone. */
+  private readonly driving = new Set<string>();
 
   constructor(
     private readonly ctx: ProvinceContext,
@@ -238,6 +244,25 @@ export class IssuanceService {
     return { committed, failed };
   }
 
+  /**
+   * Finishes one outbox row found unfinished while the gateway runs (see OutboxRecovery): 'committed'
+   * or 'failed' for good, or 'skipped' when a request of this process is driving it right now.
+   * Other errors (the ledger still unreachable) propagate; the row is tried again later.
+   */
+  async finish(row: OutboxEntry): Promise<'committed' | 'failed' | 'skipped'> {
+    if (this.driving.has(row.id)) return 'skipped';
+    this.driving.add(row.id);
+    try {
+      await this.drive(row);
+      return 'committed';
+    } catch (error) {
+      if ((await this.ctx.store.outbox.get(row.id))?.state === 'failed') return 'failed';
+      throw error;
+    } finally {
+      this.driving.delete(row.id);
+    }
+  }
+
   // ------------------------------------------------------------------ building
 
   private async build(
@@ -350,14 +375,19 @@ export class IssuanceService {
       licenceIds: prepared.map((p) => p.request.id),
       endorsingOrgs,
     };
-    await this.step('built', intent.id);
-    // The pending licence rows and the intent exist together or not at all.
-    await this.ctx.store.transaction(async (db) => {
-      await db.outbox.create(intent);
-      await db.licences.insert(prepared.map((p) => ({ ...p.row, outboxId: intent.id })));
-    });
-    await this.step('intentRecorded', intent.id);
-    return this.drive({ ...intent, endorsingOrgs, state: 'intent', txId: null, txBytes: null });
+    this.driving.add(intent.id);
+    try {
+      await this.step('built', intent.id);
+      // The pending licence rows and the intent exist together or not at all.
+      await this.ctx.store.transaction(async (db) => {
+        await db.outbox.create(intent);
+        await db.licences.insert(prepared.map((p) => ({ ...p.row, outboxId: intent.id })));
+      });
+      await this.step('intentRecorded', intent.id);
+      return await this.drive({ ...intent, endorsingOrgs, state: 'intent', txId: null, txBytes: null });
+    } finally {
+      this.driving.delete(intent.id);
+    }
   }
 
   /** Takes an outbox row from wherever it stands to committed (or failed, rethrowing the cause). */
@@ -444,5 +474,44 @@ export class IssuanceService {
     const record = await this.ctx.ledger.admin.readLicence(id);
     if (record === null) throw new LicenceError('INTERNAL', 'a committed licence is missing from the ledger');
     return record;
+  }
+}
+
+/** How many stale rows one recovery pass takes on. */
+const RECOVERY_PASS_ROWS = 20;
+
+/**
+ * The periodic recovery pass: every `intervalMs` it claims outbox rows that have not moved for
+ * `staleAfterMs` and finishes each (see {@link IssuanceService.finish}). A row that still cannot be
+ * finished is logged and claimed again once it is stale again.
+ */
+export class OutboxRecovery extends DeliveryWorker<OutboxEntry> {
+  constructor(
+    private readonly ctx: ProvinceContext,
+    private readonly issuance: IssuanceService,
+  ) {
+    super(ctx.config.outboxRecovery.intervalMs, (error) =>
+      ctx.logger.warn({ err: error }, 'outbox recovery pass failed'),
+    );
+  }
+
+  protected claim(limit: number): Promise<OutboxEntry[]> {
+    return this.ctx.store.outbox.claimStale({
+      staleAfterMs: this.ctx.config.outboxRecovery.staleAfterMs,
+      limit: Math.min(limit, RECOVERY_PASS_ROWS),
+    });
+  }
+
+  protected async attempt(row: OutboxEntry): Promise<boolean> {
+    const log = { outbox: row.id, kind: row.kind, state: row.state };
+    try {
+      const outcome = await this.issuance.finish(row);
+      if (outcome !== 'skipped')
+        this.ctx.logger.info({ ...log, outcome }, 'finished an unfinished ledger write');
+      return outcome === 'committed';
+    } catch (error) {
+      this.ctx.logger.warn({ ...log, err: error }, 'an unfinished ledger write could not be finished yet');
+      return false;
+    }
   }
 }

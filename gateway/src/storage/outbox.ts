@@ -108,6 +108,12 @@ export interface OutboxRepo {
   resetToIntent(id: string, error: { code: string; message: string }): Promise<OutboxEntry>;
   /** Entries not yet committed or failed, oldest first. */
   listPending(limit?: number): Promise<OutboxEntry[]>;
+  /**
+   * Claims up to `limit` unfinished entries that have not moved for `staleAfterMs` (database
+   * time), oldest first, touching them so that no other claim takes them for another
+   * `staleAfterMs`: a lease, also between gateway replicas sharing the database.
+   */
+  claimStale(options: { staleAfterMs: number; limit: number }): Promise<OutboxEntry[]>;
 }
 
 /** The outbox repository over `db`. */
@@ -204,6 +210,19 @@ export function outboxRepo(db: Queryable): OutboxRepo {
         [error.code.slice(0, 64), error.message.slice(0, 1000)],
         () => false,
       );
+    },
+    async claimStale({ staleAfterMs, limit }) {
+      const { rows } = await db.query<Row>(
+        `UPDATE outbox SET updated_at = date_trunc('milliseconds', now())
+         WHERE id IN (SELECT id FROM outbox WHERE state IN ('intent', 'prepared', 'submitted')
+                        AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+                      ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [Math.max(0, staleAfterMs), Math.max(1, Math.min(1000, limit))],
+      );
+      return rows
+        .map(toEntry)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     },
     async listPending(limit = 100) {
       const { rows } = await db.query<Row>(

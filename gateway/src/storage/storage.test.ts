@@ -259,6 +259,22 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect((await o.get('ob-endorsed'))?.endorsingOrgs).toEqual(['GuangdongMSP', 'ZhejiangMSP']);
     });
 
+    it('claims only entries unmoved for the stale limit, and leases them by touching them', async () => {
+      for (const id of ['s1', 's2', 's3']) await db.store.outbox.create({ ...intent, id });
+      await db.store.outbox.markFailed('s3', { code: 'X', message: 'x' });
+      // Just written: not stale for a minute.
+      expect(await db.store.outbox.claimStale({ staleAfterMs: 60_000, limit: 10 })).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const claimed = await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 10 });
+      expect(claimed.map((e) => e.id)).toEqual(['s1', 's2']);
+      // Touched by the claim: not stale again until the limit passes once more.
+      expect(await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 10 })).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 1 })).map((e) => e.id)).toEqual([
+        's1',
+      ]);
+    });
+
     it('lists pending entries oldest first', async () => {
       for (const id of ['a', 'b', 'c']) await db.store.outbox.create({ ...intent, id });
       await db.store.outbox.markFailed('b', { code: 'X', message: 'x' });
