@@ -169,7 +169,8 @@ const commands: Readonly<Record<string, Command>> = {
       '  LEDGER=embedded|fabric, FABRIC_PEER_ENDPOINT, FABRIC_TLS_CA_PATH, FABRIC_CERT_PATH, FABRIC_KEY_PATH, …',
       '  TOKEN_ISSUERS=\'[{"iss": "…", "pem": "…"}]\', TOKEN_AUDIENCE',
       '  CRYPTO_DIR (crypto-config output, default .data/crypto), LEDGER_MEMBERS (embedded ledger channel members)',
-      '  HOLDER_SECRET_FILE, RECEIPT_KEY_FILE (default DATA_DIR/holder-secret and DATA_DIR/receipt-key.pem, created when missing)',
+      '  HOLDER_SECRET_FILE, RECEIPT_KEY_FILE, CONTENT_KEY_FILE (default DATA_DIR/holder-secret, DATA_DIR/receipt-key.pem',
+      '    and DATA_DIR/content-key, created when missing; the content key seals licence content: back it up)',
       `example: PROVINCE_MSP=GuangdongMSP PORT=8080 CRYPTO_DIR=.data/crypto ${CLI} serve`,
     ],
     async run(_values, out) {

@@ -78,6 +78,11 @@ export interface GatewayConfig {
   readonly holderSecretPath: string;
   /** Absolute path of the receipt key (PKCS#8 PEM, EC P-256; created when missing). */
   readonly receiptKeyPath: string;
+  /**
+   * Absolute path of the content key that seals licence content in the database (32 bytes as
+   * base64url; created when missing). Without it the stored licences cannot be read: back it up.
+   */
+  readonly contentKeyPath: string;
   /** PostgreSQL URL; undefined means "start the embedded PGlite server under dataDir". */
   readonly databaseUrl: string | undefined;
   readonly ledger: LedgerMode;
@@ -150,11 +155,16 @@ export const DEFAULTS = {
 /** Fabric MSP IDs as this project names them, e.g. GuangdongMSP. */
 export const MSP_ID_PATTERN = /^[A-Z][A-Za-z0-9]{0,62}MSP$/;
 
-/** Where the holder secret and receipt key live when HOLDER_SECRET_FILE / RECEIPT_KEY_FILE are not set. */
-export function defaultSecretPaths(dataDir: string): { holderSecretPath: string; receiptKeyPath: string } {
+/** Where the secret files live when HOLDER_SECRET_FILE, RECEIPT_KEY_FILE and CONTENT_KEY_FILE are not set. */
+export function defaultSecretPaths(dataDir: string): {
+  holderSecretPath: string;
+  receiptKeyPath: string;
+  contentKeyPath: string;
+} {
   return {
     holderSecretPath: path.join(dataDir, 'holder-secret'),
     receiptKeyPath: path.join(dataDir, 'receipt-key.pem'),
+    contentKeyPath: path.join(dataDir, 'content-key'),
   };
 }
 
@@ -198,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
         .map((m) => m.trim()) ?? DEFAULTS.ledgerMembers,
     holderSecretPath: file('HOLDER_SECRET_FILE', secretDefaults.holderSecretPath),
     receiptKeyPath: file('RECEIPT_KEY_FILE', secretDefaults.receiptKeyPath),
+    contentKeyPath: file('CONTENT_KEY_FILE', secretDefaults.contentKeyPath),
     databaseUrl: str('DATABASE_URL'),
     ledger: problems.oneOf('LEDGER', str('LEDGER'), ['embedded', 'fabric'] as const, DEFAULTS.ledger),
     fabric: {
@@ -269,6 +280,7 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
     ['CRYPTO_DIR', c.cryptoDir],
     ['HOLDER_SECRET_FILE', c.holderSecretPath],
     ['RECEIPT_KEY_FILE', c.receiptKeyPath],
+    ['CONTENT_KEY_FILE', c.contentKeyPath],
   ];
   for (const [name, value] of absolute) {
     if (!path.isAbsolute(value)) problems.add(name, 'must be an absolute path');
@@ -282,6 +294,9 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
   }
   if (c.holderSecretPath === c.receiptKeyPath) {
     problems.add('RECEIPT_KEY_FILE', 'must not be the same file as HOLDER_SECRET_FILE');
+  }
+  if (c.contentKeyPath === c.holderSecretPath || c.contentKeyPath === c.receiptKeyPath) {
+    problems.add('CONTENT_KEY_FILE', 'must not be the same file as HOLDER_SECRET_FILE or RECEIPT_KEY_FILE');
   }
   checkMembers(c, problems);
   checkTrail(c, problems);

@@ -28,6 +28,7 @@ import { createReceiptSigner, loadAgencyKeys } from './keys';
 import { createEmbeddedLedgerPort, createFabricLedgerPort } from './ledger';
 import type { LedgerPort } from './ledger';
 import { openStore } from './storage/store';
+import { CONTENT_KEY_BYTES, createContentCipher, newContentKey } from './storage/content-cipher';
 import { provinceRouters } from './routes';
 import { createServices } from './services';
 import type { ProvinceServices } from './services';
@@ -116,11 +117,36 @@ export function loadReceiptKeyPem(file: string): string {
   return pem;
 }
 
+/**
+ * Reads the content key (base64url, 32 bytes) at `file`, or creates one there. A file of the wrong
+ * size stops start-up rather than being replaced: a new key would make every stored licence unreadable.
+ */
+export function loadContentKey(file: string): Buffer {
+  if (!existsSync(file)) {
+    const key = newContentKey();
+    createSecretFile(file, key.toString('base64url'));
+    return key;
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  if (key.length !== CONTENT_KEY_BYTES) {
+    throw new LicenceError(
+      'INVALID_ARGUMENT',
+      `CONTENT_KEY_FILE must hold exactly ${CONTENT_KEY_BYTES} bytes as base64url`,
+      { variables: ['CONTENT_KEY_FILE'] },
+    );
+  }
+  return key;
+}
+
 /** Builds and starts one province over `port`. */
 export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRuntime> {
   const { material, config, logger } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    cipher: createContentCipher(loadContentKey(config.contentKeyPath)),
+  });
   try {
     const keyVault = fileKeyVault(join(config.dataDir, 'agency-keys'));
     const keys = loadAgencyKeys([...material.agencyKeys, ...keyVault.loadAll()]);

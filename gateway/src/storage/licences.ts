@@ -1,9 +1,11 @@
 /**
- * The licences this province issued: full content and salts (personal data, kept only here), the
- * holder reference, and the local issuance state. Other provinces' licences are never stored here.
+ * The licences this province issued: full content and salts (personal data, kept only here and
+ * only sealed, see content-cipher.ts), the holder reference, and the local issuance state. Other
+ * provinces' licences are never stored here.
  */
 import type { FieldValue, IsoDate, IsoTime, LicenceRecord, StatusCode } from '@licence-ledger/domain';
 import { LicenceError } from '@licence-ledger/domain';
+import type { ContentCipher } from './content-cipher';
 import type { Queryable } from './db';
 import { iso, pageSize, sqlState, toPaged, UNIQUE_VIOLATION } from './rows';
 import type { KeysetPage, Paged } from './rows';
@@ -52,8 +54,10 @@ interface Row {
   type_code: string;
   agency: string;
   holder_ref: string | null;
-  fields: Record<string, FieldValue>;
-  salts: Record<string, string>;
+  content: Buffer | null;
+  /** Only rows written before content was sealed (sealed at start-up by sealPlaintext). */
+  fields: Record<string, FieldValue> | null;
+  salts: Record<string, string> | null;
   kid: string;
   valid_from: string;
   valid_until: string | null;
@@ -66,19 +70,23 @@ interface Row {
   status: StatusCode | null;
 }
 
-const SELECT = `SELECT l.licence_id, l.type_code, l.agency, l.holder_ref, l.fields, l.salts, l.kid,
+const SELECT = `SELECT l.licence_id, l.type_code, l.agency, l.holder_ref, l.content, l.fields, l.salts, l.kid,
   l.valid_from::text AS valid_from, l.valid_until::text AS valid_until, l.predecessor, l.state, l.outbox_id,
   l.record, l.created_at, l.updated_at, p.status
   FROM licences l LEFT JOIN status_projection p ON p.licence_id = l.licence_id`;
 
-function toLicence(r: Row): StoredLicence {
+function toLicence(r: Row, cipher: ContentCipher): StoredLicence {
+  const content =
+    r.content !== null
+      ? cipher.open(r.licence_id, r.content)
+      : { fields: r.fields ?? {}, salts: r.salts ?? {} };
   return {
     id: r.licence_id,
     typeCode: r.type_code,
     agency: r.agency,
     holderRef: r.holder_ref,
-    fields: r.fields,
-    salts: r.salts,
+    fields: content.fields,
+    salts: content.salts,
     kid: r.kid,
     validFrom: r.valid_from,
     validUntil: r.valid_until,
@@ -114,10 +122,15 @@ export interface LicenceRepo {
   listByAgency(agency: string, page: KeysetPage, filter?: AgencyLicenceFilter): Promise<Paged<StoredLicence>>;
   /** The next serial number for (agency, type), starting at 1; never the same number twice. */
   nextSerial(agency: string, typeCode: string): Promise<number>;
+  /** Seals the content of rows stored in plaintext (written before sealing existed); returns how many. */
+  sealPlaintext(): Promise<number>;
 }
 
-/** The licence repository over `db`. */
-export function licenceRepo(db: Queryable): LicenceRepo {
+/** Plaintext rows sealed per statement by sealPlaintext. */
+const SEAL_BATCH = 200;
+
+/** The licence repository over `db`; content is sealed and opened with `cipher`. */
+export function licenceRepo(db: Queryable, cipher: ContentCipher): LicenceRepo {
   const list = async (
     where: string[],
     values: unknown[],
@@ -135,7 +148,11 @@ export function licenceRepo(db: Queryable): LicenceRepo {
       `${SELECT} WHERE ${conds.join(' AND ')} ORDER BY l.created_at DESC, l.licence_id DESC LIMIT $${params.length}`,
       params,
     );
-    return toPaged(rows.map(toLicence), limit, (l) => [l.createdAt, l.id]);
+    return toPaged(
+      rows.map((r) => toLicence(r, cipher)),
+      limit,
+      (l) => [l.createdAt, l.id],
+    );
   };
 
   return {
@@ -150,8 +167,7 @@ export function licenceRepo(db: Queryable): LicenceRepo {
           l.typeCode,
           l.agency,
           l.holderRef,
-          JSON.stringify(l.fields),
-          JSON.stringify(l.salts),
+          cipher.seal(l.id, l),
           l.kid,
           l.validFrom,
           l.validUntil,
@@ -160,11 +176,11 @@ export function licenceRepo(db: Queryable): LicenceRepo {
           l.outboxId,
           l.record === null ? null : JSON.stringify(l.record),
         );
-        return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+        return `(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
       });
       try {
         await db.query(
-          `INSERT INTO licences (licence_id, type_code, agency, holder_ref, fields, salts, kid, valid_from,
+          `INSERT INTO licences (licence_id, type_code, agency, holder_ref, content, kid, valid_from,
              valid_until, predecessor, state, outbox_id, record) VALUES ${tuples.join(', ')}`,
           values,
         );
@@ -177,7 +193,7 @@ export function licenceRepo(db: Queryable): LicenceRepo {
     },
     async get(id) {
       const { rows } = await db.query<Row>(`${SELECT} WHERE l.licence_id = $1`, [id]);
-      return rows[0] === undefined ? undefined : toLicence(rows[0]);
+      return rows[0] === undefined ? undefined : toLicence(rows[0], cipher);
     },
     async setState(ids, state, records) {
       let changed = 0;
@@ -220,6 +236,27 @@ export function licenceRepo(db: Queryable): LicenceRepo {
         [agency, typeCode],
       );
       return Number(rows[0]?.last);
+    },
+    async sealPlaintext() {
+      let sealed = 0;
+      for (;;) {
+        const { rows } = await db.query<Pick<Row, 'licence_id' | 'fields' | 'salts'>>(
+          `SELECT licence_id, fields, salts FROM licences WHERE content IS NULL ORDER BY licence_id LIMIT $1`,
+          [SEAL_BATCH],
+        );
+        if (rows.length === 0) return sealed;
+        // One statement per batch; "content IS NULL" keeps a row sealed meanwhile from being sealed twice.
+        const { rowCount } = await db.query(
+          `UPDATE licences l SET content = s.content, fields = NULL, salts = NULL
+           FROM unnest($1::text[], $2::bytea[]) AS s(licence_id, content)
+           WHERE l.licence_id = s.licence_id AND l.content IS NULL`,
+          [
+            rows.map((r) => r.licence_id),
+            rows.map((r) => cipher.seal(r.licence_id, { fields: r.fields ?? {}, salts: r.salts ?? {} })),
+          ],
+        );
+        sealed += rowCount ?? 0;
+      }
     },
   };
 }

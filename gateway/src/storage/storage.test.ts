@@ -1,7 +1,10 @@
-import { LicenceError, TX } from '@licence-ledger/domain';
+import { LicenceError, TX, rejectedLicenceError } from '@licence-ledger/domain';
 import { migrate, loadMigrations } from './migrate';
 import { withTransaction } from './db';
-import { backends, openEmbedded, postgresServerMissing } from './test-backends';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { backends, openEmbedded, postgresServerMissing, testCipher } from './test-backends';
+import { repositories } from './store';
 import type { TestDatabase } from './test-backends';
 import type { NewLicence } from './licences';
 import type { OutboxIntent } from './outbox';
@@ -742,11 +745,12 @@ describe('embedded PGlite server', () => {
   jest.setTimeout(60_000);
 
   it('keeps its data on disk across restarts', async () => {
-    const first = await openEmbedded();
+    const cipher = testCipher();
+    const first = await openEmbedded(undefined, cipher);
     await first.store.licences.insert([licence(7)]);
     await first.store.applyLedgerEvents([item('L1', 1)], { blockNumber: 9, txId: 'tx9' });
     await first.store.close();
-    const again = await openEmbedded(first.dataDir);
+    const again = await openEmbedded(first.dataDir, cipher);
     try {
       expect((await again.store.licences.get(licence(7).id))?.fields).toEqual(licence(7).fields);
       expect(await again.store.projection.checkpoint()).toEqual({ blockNumber: 9, txId: 'tx9' });
@@ -754,6 +758,119 @@ describe('embedded PGlite server', () => {
       await again.store.close();
       const { rmSync } = await import('node:fs');
       rmSync(first.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('licence content at rest', () => {
+  jest.setTimeout(60_000);
+  const ID_NUMBER = licence(1).fields.idNumber as string;
+  const NAME = licence(1).fields.name as string;
+
+  /** Every file under `dir`, as one buffer per file. */
+  function filesUnder(dir: string): Buffer[] {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(path.join(e.parentPath, e.name)));
+  }
+
+  it('leaves no name, ID number or salt in the database or its files, yet reads them back', async () => {
+    const cipher = testCipher();
+    const db = await openEmbedded(undefined, cipher);
+    try {
+      await db.store.licences.insert([licence(1), licence(2)]);
+      const { rows } = await db.store.pool.query<{ row: string }>('SELECT l::text AS row FROM licences l');
+      expect(rows).toHaveLength(2);
+      for (const { row } of rows) {
+        expect(row).not.toContain(ID_NUMBER);
+        expect(row).not.toContain(NAME);
+        expect(row).not.toContain('c2FsdDE');
+      }
+      expect(await db.store.licences.get(licence(1).id)).toMatchObject({
+        fields: licence(1).fields,
+        salts: licence(1).salts,
+      });
+    } finally {
+      await db.store.close();
+    }
+    const raw = filesUnder(db.dataDir);
+    expect(raw.length).toBeGreaterThan(10);
+    expect(raw.filter((b) => b.includes(ID_NUMBER) || b.includes(NAME))).toEqual([]);
+    // The scan does see table data: the agency's USCC, stored in the clear, is found.
+    expect(raw.some((b) => b.includes(licence(1).agency))).toBe(true);
+    rmSync(db.dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses content sealed under another key, or moved to another row', async () => {
+    const db = await openEmbedded();
+    try {
+      await db.store.licences.insert([licence(1), licence(2)]);
+      const other = repositories(db.store.pool, testCipher());
+      expect(await rejectedLicenceError(other.licences.get(licence(1).id))).toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('another content key') as string,
+      });
+      // Swap the sealed content of two rows: each refuses to open as the other.
+      await db.store.pool.query(
+        `UPDATE licences SET content = (SELECT content FROM licences WHERE licence_id = $2) WHERE licence_id = $1`,
+        [licence(1).id, licence(2).id],
+      );
+      expect((await rejectedLicenceError(db.store.licences.get(licence(1).id)))?.message).toContain(
+        'belongs to another licence',
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('seals, at start, content a gateway stored in plaintext before sealing existed', async () => {
+    const cipher = testCipher();
+    const db = await openEmbedded(undefined, cipher);
+    const l = licence(3);
+    await db.store.pool.query(
+      `INSERT INTO licences (licence_id, type_code, agency, holder_ref, fields, salts, kid, valid_from, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued')`,
+      [
+        l.id,
+        l.typeCode,
+        l.agency,
+        l.holderRef,
+        JSON.stringify(l.fields),
+        JSON.stringify(l.salts),
+        l.kid,
+        l.validFrom,
+      ],
+    );
+    // Readable in its old form too, until sealed.
+    expect((await db.store.licences.get(l.id))?.fields).toEqual(l.fields);
+    await db.store.close();
+    const again = await openEmbedded(db.dataDir, cipher);
+    try {
+      const { rows } = await again.store.pool.query<{ sealed: boolean; plain: boolean }>(
+        'SELECT content IS NOT NULL AS sealed, fields IS NOT NULL OR salts IS NOT NULL AS plain FROM licences',
+      );
+      expect(rows).toEqual([{ sealed: true, plain: false }]);
+      expect(await again.store.licences.get(l.id)).toMatchObject({ fields: l.fields, salts: l.salts });
+      expect(await again.store.licences.sealPlaintext()).toBe(0);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a row with neither form of content, or both', async () => {
+    const db = await openEmbedded();
+    try {
+      const l = licence(4);
+      const insert = (content: Buffer | null, fields: string | null) =>
+        db.store.pool.query(
+          `INSERT INTO licences (licence_id, type_code, agency, content, fields, salts, kid, valid_from, state)
+           VALUES ($1, $2, $3, $4, $5, $5, $6, $7, 'issued')`,
+          [l.id, l.typeCode, l.agency, content, fields, l.kid, l.validFrom],
+        );
+      await expect(insert(null, null)).rejects.toThrow(/licences_content_present/);
+      await expect(insert(Buffer.alloc(64, 1), '{}')).rejects.toThrow(/licences_content_present/);
+    } finally {
+      await db.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import type { Queryable } from './db';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { idempotencyRepo } from './idempotency';
 import type { IdempotencyRepo } from './idempotency';
+import type { ContentCipher } from './content-cipher';
 import { licenceRepo } from './licences';
 import type { LicenceRepo } from './licences';
 import { migrate } from './migrate';
@@ -65,10 +66,10 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
-/** Binds every repository to `db`. */
-export function repositories(db: Queryable): Repositories {
+/** Binds every repository to `db`; licence content is sealed with `cipher`. */
+export function repositories(db: Queryable, cipher: ContentCipher): Repositories {
   return {
-    licences: licenceRepo(db),
+    licences: licenceRepo(db, cipher),
     outbox: outboxRepo(db),
     idempotency: idempotencyRepo(db),
     projection: projectionRepo(db),
@@ -79,16 +80,23 @@ export function repositories(db: Queryable): Repositories {
   };
 }
 
-/** Wraps an existing pool (already migrated) as a Store; `onClose` runs after the pool ends. */
-export function createStore(pool: Pool, onClose: () => Promise<void> = () => Promise.resolve()): Store {
+/**
+ * Wraps an existing pool (already migrated) as a Store sealing licence content with `cipher`;
+ * `onClose` runs after the pool ends.
+ */
+export function createStore(
+  pool: Pool,
+  cipher: ContentCipher,
+  onClose: () => Promise<void> = () => Promise.resolve(),
+): Store {
   let closed = false;
   return {
-    ...repositories(pool),
+    ...repositories(pool, cipher),
     pool,
-    transaction: (fn) => withTransaction(pool, (client) => fn(repositories(client))),
+    transaction: (fn) => withTransaction(pool, (client) => fn(repositories(client, cipher))),
     applyLedgerEvents: (items, checkpoint, options = {}) =>
       withTransaction(pool, async (client) => {
-        const tx = repositories(client);
+        const tx = repositories(client, cipher);
         const changed = await tx.projection.apply(items);
         await options.alongside?.(tx);
         await tx.projection.saveCheckpoint(checkpoint, options.stream ?? DEFAULT_STREAM);
@@ -112,28 +120,39 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** Schema for this province's tables on a shared server. */
   readonly schema?: string;
+  /** Seals and opens licence content (the province's content key). */
+  readonly cipher: ContentCipher;
 }
 
-/** Opens (starting the embedded server if needed) and migrates the province database. */
+/**
+ * Opens (starting the embedded server if needed) and migrates the province database, then seals any
+ * licence content still stored in plaintext.
+ */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl !== undefined) {
     const pool = createPool({ connectionString: options.databaseUrl, schema: options.schema });
-    try {
-      await migrate(pool, { schema: options.schema });
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
-    return createStore(pool);
+    return prepared(pool, options, { schema: options.schema }, () => Promise.resolve());
   }
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'postgres') });
   const pool = createPool({ connectionString: embedded.connectionString, max: embedded.maxConnections });
+  return prepared(pool, options, {}, () => embedded.stop());
+}
+
+/** Migrates, seals plaintext content and wraps `pool`; on failure ends the pool and runs `onClose`. */
+async function prepared(
+  pool: Pool,
+  options: OpenStoreOptions,
+  migration: { schema?: string | undefined },
+  onClose: () => Promise<void>,
+): Promise<Store> {
   try {
-    await migrate(pool);
+    await migrate(pool, migration);
+    const store = createStore(pool, options.cipher, onClose);
+    await store.licences.sealPlaintext();
+    return store;
   } catch (err) {
     await pool.end();
-    await embedded.stop();
+    await onClose();
     throw err;
   }
-  return createStore(pool, () => embedded.stop());
 }

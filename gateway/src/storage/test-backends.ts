@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { createPool } from './db';
 import { migrate } from './migrate';
 import { createStore, openStore } from './store';
+import { createContentCipher, newContentKey } from './content-cipher';
+import type { ContentCipher } from './content-cipher';
 import type { Store } from './store';
 
 /** A database opened for a test file. */
@@ -41,10 +43,18 @@ const reset = (store: Store) => async () => {
   await store.pool.query(`TRUNCATE ${TABLES.join(', ')}`);
 };
 
-/** Opens the embedded server on a fresh temporary data directory. */
-export async function openEmbedded(dataDir?: string): Promise<TestDatabase & { dataDir: string }> {
+/** A content cipher under a fresh random key, for test databases. */
+export function testCipher(): ContentCipher {
+  return createContentCipher(newContentKey());
+}
+
+/** Opens the embedded server on a fresh temporary data directory (content sealed with `cipher`). */
+export async function openEmbedded(
+  dataDir?: string,
+  cipher: ContentCipher = testCipher(),
+): Promise<TestDatabase & { dataDir: string }> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'll-pglite-'));
-  const store = await openStore({ databaseUrl: undefined, dataDir: dir });
+  const store = await openStore({ databaseUrl: undefined, dataDir: dir, cipher });
   return {
     store,
     dataDir: dir,
@@ -61,7 +71,7 @@ export async function openPostgres(url: string): Promise<TestDatabase> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const pool = createPool({ connectionString: url, schema, max: 4 });
   await migrate(pool, { schema });
-  const store = createStore(pool);
+  const store = createStore(pool, testCipher());
   return {
     store,
     reset: reset(store),
