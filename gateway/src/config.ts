@@ -97,6 +97,8 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Verification requests allowed per minute per (province, subject). */
   readonly verifyRateLimitPerMinute: number;
+  /** Trail notifications accepted per minute per sending address (the intake is public). */
+  readonly trailRateLimitPerMinute: number;
   /** The other provinces' gateways (empty: no trail notifications sent or accepted). */
   readonly trailPeers: readonly TrailPeer[];
   /** Backoff of trail deliveries. */
@@ -146,6 +148,7 @@ export const DEFAULTS = {
   clockToleranceSeconds: 30,
   bodyLimitBytes: 64 * 1024,
   verifyRateLimitPerMinute: 600,
+  trailRateLimitPerMinute: 12_000,
   // 5 s doubling to an hour: 40 attempts keep trying for about a day and a half.
   trailRetry: { baseMs: 5_000, maxMs: 3_600_000, maxAttempts: 40 },
   outboxRecovery: { intervalMs: 30_000, staleAfterMs: 120_000 },
@@ -237,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
     clockToleranceSeconds: int('CLOCK_TOLERANCE_SECONDS', DEFAULTS.clockToleranceSeconds, 0, 300),
     bodyLimitBytes: problems.size('BODY_LIMIT', str('BODY_LIMIT'), DEFAULTS.bodyLimitBytes),
     verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT', DEFAULTS.verifyRateLimitPerMinute, 1, 1_000_000),
+    trailRateLimitPerMinute: int('TRAIL_RATE_LIMIT', DEFAULTS.trailRateLimitPerMinute, 1, 1_000_000),
     trailPeers: problems.trailPeers('TRAIL_PEERS', str('TRAIL_PEERS')),
     trailRetry: {
       baseMs: int('TRAIL_RETRY_BASE_MS', DEFAULTS.trailRetry.baseMs, 1, 86_400_000),
@@ -267,6 +271,7 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
   range('CLOCK_TOLERANCE_SECONDS', c.clockToleranceSeconds, 0, 300);
   range('BODY_LIMIT', c.bodyLimitBytes, 1, MAX_BODY_LIMIT_BYTES);
   range('VERIFY_RATE_LIMIT', c.verifyRateLimitPerMinute, 1, 1_000_000);
+  range('TRAIL_RATE_LIMIT', c.trailRateLimitPerMinute, 1, 1_000_000);
   if (!MSP_ID_PATTERN.test(c.provinceMsp)) {
     problems.add('PROVINCE_MSP', 'must be an MSP ID such as GuangdongMSP');
   }

@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import type { MountedRouter } from '../app';
+import { createRateLimiter, rateLimit } from '../http/rate-limit';
 import { compileValidator } from '../http/validate';
 import type { ProvinceServices } from '../services';
 import { op, schemaDoc } from './common';
@@ -15,11 +16,18 @@ const trailBody = compileValidator<{ notification: string }>(S.TrailBody);
 /** The trail router (/api/v1/trail). */
 export function trailRouter(services: ProvinceServices): MountedRouter {
   const r = Router();
-  r.post('/', async (req, res) => {
-    const { notification } = trailBody(req.body);
-    const entry = await services.trailIntake.receive(notification);
-    res.status(201).json({ id: entry.id, licenceId: entry.licenceId, at: entry.at });
-  });
+  // Public, so limited per sending address before any signature is checked; a peer gateway that
+  // hits the limit gets 429 and retries later with backoff.
+  const limiter = createRateLimiter({ perMinute: services.ctx.config.trailRateLimitPerMinute });
+  r.post(
+    '/',
+    rateLimit(limiter, (req) => `address:${req.ip ?? ''}`),
+    async (req, res) => {
+      const { notification } = trailBody(req.body);
+      const entry = await services.trailIntake.receive(notification);
+      res.status(201).json({ id: entry.id, licenceId: entry.licenceId, at: entry.at });
+    },
+  );
 
   const tag = 'trail';
   return {
@@ -45,14 +53,15 @@ export function trailRouter(services: ProvinceServices): MountedRouter {
               body: 'TrailBody',
               ok: 201,
               public: true,
-              problems: [400, 401, 404, 409, 413, 415],
+              problems: [400, 401, 404, 409, 413, 415, 429],
             }),
             description:
               "Public: authenticated by the notification itself, a compact JWS (ES256, typ 'llv+jwt') signed " +
               "with the sending province's receipt key as configured here (TRAIL_PEERS), with iss = its MSP ID, " +
               'aud = this MSP ID, iat (at most 5 minutes old), jti (one entry per sender and jti: a repeat is 409) ' +
               'and the report: licenceId (issued by this province, else 404), verifierMsp (= iss), ' +
-              'verifierAgency, verifierSub, purpose, result, at. 401 for an unknown sender or a bad signature.',
+              'verifierAgency, verifierSub, purpose, result, at. 401 for an unknown sender or a bad signature; ' +
+              '429 (with Retry-After) beyond TRAIL_RATE_LIMIT notifications a minute from one address.',
           },
         },
       },
