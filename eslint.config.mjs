@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bench/*.ts', 'scripts/*.ts', 'scripts/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bench/*.ts', 'scripts/*.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

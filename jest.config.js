@@ -21,7 +21,7 @@ const project = (displayName, rootDir, extra = {}) => ({
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  setupFiles: [here('scripts/fast-check-setup.js')],
+  setupFiles: [here('test/src/fast-check-setup.ts')],
   ...extra,
 });
 

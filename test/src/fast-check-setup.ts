@@ -3,7 +3,7 @@
  * property that does not set its own, for a soak run that shakes out rare counterexamples
  * (`FC_NUM_RUNS=5000 npm run test:unit`). Without it, fast-check's default (100) applies.
  */
-const fc = require('fast-check');
+import fc from 'fast-check';
 
 const runs = process.env.FC_NUM_RUNS;
 if (runs !== undefined && runs !== '') {
