@@ -12,7 +12,16 @@ import { parsePageQuery } from '../http/pagination';
 import type { Request } from 'express';
 import type { PageRequest } from '../ledger/client';
 import type { ProvinceServices } from '../services';
-import { op, ownProvinceOnly, param, queryString, schemaDoc, sendIdempotent } from './common';
+import {
+  op,
+  ownProvinceOnly,
+  pageOf,
+  param,
+  queryString,
+  schemaDoc,
+  sendIdempotent,
+  timeIdPage,
+} from './common';
 import * as S from './schemas';
 
 const agencyBody = compileValidator<AgencyInput>(S.AgencyBody);
@@ -105,6 +114,15 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
     }));
   });
 
+  a.get('/trail-notifications', async (req, res) => {
+    const state = (queryString(req, 'state', /^(pending|delivered|failed)$/) ?? 'failed') as
+      'pending' | 'delivered' | 'failed';
+    res.json(pageOf(await services.trail.list(state, timeIdPage(req))));
+  });
+  a.post('/trail-notifications/:id/resend', async (req, res) => {
+    res.json(await services.trail.resend(param(req, 'id')));
+  });
+
   const g = Router();
   g.use(ownProvinceOnly(ctx));
   g.get('/licence-types', async (req, res) =>
@@ -146,6 +164,25 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
               ok: 201,
               idempotent: true,
               problems: [409],
+            }),
+          },
+          '/trail-notifications': {
+            get: op({
+              summary:
+                "This gateway's notifications to issuing provinces (使用痕迹), by delivery state (default failed)",
+              tag,
+              roles,
+              list: true,
+              query: ['state'],
+            }),
+          },
+          '/trail-notifications/{id}/resend': {
+            post: op({
+              summary: 'Queue a notification that was given up on once more, with a fresh retry budget',
+              tag,
+              roles,
+              params: ['id'],
+              problems: [404, 409],
             }),
           },
           '/agencies/{uscc}/retire': {

@@ -159,6 +159,67 @@ describe('verification trail across provinces', () => {
     expect(await zhejiangEntries(id)).toMatchObject([{ purpose: '银行开户 bank account' }]);
   });
 
+  it('lets Zhejiang’s administrator send again a notification given up on, which is then delivered', async () => {
+    const id = await issueInGuangdong();
+    await verifyInZhejiang(id, '租房登记 rental registration');
+    const realFetch = globalThis.fetch;
+    const down = jest
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(() => Promise.reject(new TypeError('fetch failed')));
+    // Five attempts (the test budget), each after the backoff: then the notification is given up on.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(await zj().trail.deliverDue()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS + 30));
+    }
+    down.mockImplementation((input, init) => realFetch(input, init));
+    expect(await zj().trail.deliverDue()).toBe(0);
+    expect(await zhejiangEntries(id)).toEqual([]);
+
+    const zjAdmin = await t.token({ role: 'admin', province: ZJ });
+    const failed = await t
+      .http(ZJ)
+      .get('/api/v1/admin/trail-notifications?state=failed')
+      .set('authorization', zjAdmin);
+    expect(failed.status).toBe(200);
+    const mine = (failed.body.items as Array<Record<string, unknown>>).find(
+      (n) => (n.payload as { licenceId?: string }).licenceId === id,
+    );
+    expect(mine).toMatchObject({ state: 'failed', attempts: 5, targetMsp: GD, lastError: 'TypeError' });
+    const nid = mine!.id as string;
+
+    // Only an administrator of Zhejiang may resend it.
+    const asVerifier = await t
+      .http(ZJ)
+      .post(`/api/v1/admin/trail-notifications/${nid}/resend`)
+      .set('authorization', zjVerifier);
+    expect(asVerifier.status).toBe(403);
+    const resent = await t
+      .http(ZJ)
+      .post(`/api/v1/admin/trail-notifications/${nid}/resend`)
+      .set('authorization', zjAdmin);
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ id: nid, state: 'pending', attempts: 0 });
+    expect(await zj().trail.deliverDue()).toBe(1);
+    expect(await zhejiangEntries(id)).toMatchObject([{ purpose: '租房登记 rental registration' }]);
+
+    // Delivered now: a second resend is a conflict, an unknown id is not found.
+    const again = await t
+      .http(ZJ)
+      .post(`/api/v1/admin/trail-notifications/${nid}/resend`)
+      .set('authorization', zjAdmin);
+    expect(again.status).toBe(409);
+    const unknown = await t
+      .http(ZJ)
+      .post('/api/v1/admin/trail-notifications/no-such-id/resend')
+      .set('authorization', zjAdmin);
+    expect(unknown.status).toBe(404);
+    const badState = await t
+      .http(ZJ)
+      .get('/api/v1/admin/trail-notifications?state=lost')
+      .set('authorization', zjAdmin);
+    expect(badState.status).toBe(400);
+  });
+
   it('refuses a notification signed with another key, and one from an unknown sender', async () => {
     const id = await issueInGuangdong();
     const before = await holderTrail();

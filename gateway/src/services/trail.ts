@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import type { TrailPeer } from '../config';
 import type { NewTrailNotification, TrailAttempt, TrailNotification } from '../storage/trail';
+import type { DeliveryProgress, KeysetPage, Paged } from '../storage/rows';
+import { LicenceError } from '@licence-ledger/domain';
 import type { VerificationResult } from '../verification';
 import type { ProvinceContext } from './context';
 import { DeliveryWorker, postOnce } from './delivery';
@@ -90,6 +92,34 @@ export class TrailDelivery extends DeliveryWorker<TrailNotification> {
   ) {
     super(pollMs, (error) => ctx.logger.warn({ err: error }, 'trail delivery round failed'));
     this.peers = new Map(ctx.config.trailPeers.map((p) => [p.msp, p]));
+  }
+
+  /** This gateway's outgoing notifications in `state`, newest first (for its administrators). */
+  list(state: DeliveryProgress['state'], page: KeysetPage): Promise<Paged<TrailNotification>> {
+    return this.ctx.store.trail.listByState(state, page);
+  }
+
+  /**
+   * Queues a notification that was given up on once more (after the issuing gateway was
+   * unreachable for longer than the retry budget, say). NOT_FOUND for an unknown id, CONFLICT when
+   * it is not in state 'failed'.
+   */
+  async resend(id: string): Promise<TrailNotification> {
+    const queued = await this.ctx.store.trail.resend(id, this.ctx.clock());
+    if (queued !== undefined) {
+      this.ctx.logger.info({ notification: id, to: queued.targetMsp }, 'trail notification queued again');
+      return queued;
+    }
+    const existing = await this.ctx.store.trail.get(id);
+    if (existing === undefined) throw new LicenceError('NOT_FOUND', 'no such trail notification', { id });
+    throw new LicenceError(
+      'CONFLICT',
+      `only a failed notification can be sent again; this one is ${existing.state}`,
+      {
+        id,
+        state: existing.state,
+      },
+    );
   }
 
   protected claim(limit: number): Promise<TrailNotification[]> {

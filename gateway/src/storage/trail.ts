@@ -4,8 +4,8 @@
  * a failed attempt moves the next one out exponentially until the attempt budget is spent.
  */
 import type { Queryable } from './db';
-import { progressOf } from './rows';
-import type { DeliveryProgress, DeliveryProgressRow } from './rows';
+import { iso, pageSize, progressOf, toPaged } from './rows';
+import type { DeliveryProgress, DeliveryProgressRow, KeysetPage, Paged } from './rows';
 import type { BackoffPolicy } from './webhooks';
 
 /** A notification to queue. */
@@ -20,7 +20,9 @@ export interface NewTrailNotification {
 }
 
 /** A queued notification. */
-export interface TrailNotification extends NewTrailNotification, DeliveryProgress {}
+export interface TrailNotification extends NewTrailNotification, DeliveryProgress {
+  readonly createdAt: string;
+}
 
 /** The outcome of one attempt. */
 export interface TrailAttempt {
@@ -35,6 +37,7 @@ interface Row extends DeliveryProgressRow {
   verification_id: string;
   target_msp: string;
   payload: Record<string, unknown>;
+  created_at: Date;
 }
 
 const toNotification = (r: Row): TrailNotification => ({
@@ -43,6 +46,7 @@ const toNotification = (r: Row): TrailNotification => ({
   targetMsp: r.target_msp,
   payload: r.payload,
   ...progressOf(r),
+  createdAt: iso(r.created_at),
 });
 
 /** Trail outbox repository. */
@@ -57,6 +61,14 @@ export interface TrailRepo {
   markDelivered(id: string, status: number, now: Date): Promise<boolean>;
   /** Records a failed attempt: retry after the backoff, or give up (budget spent, or `final`). */
   markAttemptFailed(id: string, attempt: TrailAttempt, now: Date, retry: BackoffPolicy): Promise<boolean>;
+  /** Notifications in `state`, newest first. */
+  listByState(state: DeliveryProgress['state'], page: KeysetPage): Promise<Paged<TrailNotification>>;
+  /**
+   * Puts a notification that was given up on back in the queue, due at `now` with a fresh attempt
+   * budget; undefined when it was not in state 'failed'. Its jti stays the same, so a receiver that
+   * did record an earlier attempt answers 409 and the resend counts as delivered.
+   */
+  resend(id: string, now: Date): Promise<TrailNotification | undefined>;
 }
 
 /** The trail repository over `db`. */
@@ -121,6 +133,30 @@ export function trailRepo(db: Queryable): TrailRepo {
         ],
       );
       return rowCount === 1;
+    },
+    async listByState(state, page) {
+      const limit = pageSize(page.limit);
+      const params: unknown[] = [state];
+      let keyset = '';
+      if (page.after !== undefined) {
+        params.push(page.after[0], page.after[1]);
+        keyset = 'AND (created_at, id) < ($2::timestamptz, $3)';
+      }
+      params.push(limit + 1);
+      const { rows } = await db.query<Row>(
+        `SELECT * FROM trail_outbox WHERE state = $1 ${keyset}
+         ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return toPaged(rows.map(toNotification), limit, (n) => [n.createdAt, n.id]);
+    },
+    async resend(id, now) {
+      const { rows } = await db.query<Row>(
+        `UPDATE trail_outbox SET state = 'pending', attempts = 0, next_at = $2
+         WHERE id = $1 AND state = 'failed' RETURNING *`,
+        [id, now],
+      );
+      return rows[0] === undefined ? undefined : toNotification(rows[0]);
     },
   };
 }
