@@ -1,5 +1,7 @@
 /** Small conversions shared by the repositories: pg values to the typed rows they return. */
+import type { QueryResultRow } from 'pg';
 import type { IsoTime } from '@licence-ledger/domain';
+import type { Queryable } from './db';
 
 /** A keyset position: (created time, id) of the last row of the previous page. */
 export type Keyset = readonly [IsoTime, string];
@@ -29,6 +31,42 @@ export function toPaged<T>(rows: T[], limit: number, keyOf: (row: T) => Keyset):
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, next: rows.length > limit && last !== undefined ? keyOf(last) : undefined };
+}
+
+/** A keyset-paginated query: a SELECT whose WHERE clause uses parameters $1…$n (`values`). */
+export interface KeysetQuery {
+  /** `SELECT … FROM … WHERE …`, without ORDER BY or LIMIT. */
+  readonly sql: string;
+  readonly values: readonly unknown[];
+  /** The timestamptz column and the id column that order the rows (SQL, not client input). */
+  readonly time: string;
+  readonly id: string;
+  readonly descending: boolean;
+}
+
+/** Runs one page of `q` from where `page` says the previous one ended. */
+export async function keysetPage<R extends QueryResultRow, T>(
+  db: Queryable,
+  q: KeysetQuery,
+  page: KeysetPage,
+  toItem: (row: R) => T,
+  keyOf: (item: T) => Keyset,
+): Promise<Paged<T>> {
+  const limit = pageSize(page.limit);
+  const params = [...q.values];
+  let keyset = '';
+  if (page.after !== undefined) {
+    params.push(page.after[0], page.after[1]);
+    const beyond = q.descending ? '<' : '>';
+    keyset = ` AND (${q.time}, ${q.id}) ${beyond} ($${params.length - 1}::timestamptz, $${params.length})`;
+  }
+  params.push(limit + 1);
+  const dir = q.descending ? 'DESC' : 'ASC';
+  const { rows } = await db.query<R>(
+    `${q.sql}${keyset} ORDER BY ${q.time} ${dir}, ${q.id} ${dir} LIMIT $${params.length}`,
+    params,
+  );
+  return toPaged(rows.map(toItem), limit, keyOf);
 }
 
 /** pg returns timestamptz as Date; rows carry ISO strings. */

@@ -636,6 +636,40 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(await trail.markDelivered('t-1', 201, t0)).toBe(false);
     });
 
+    it('lists notifications by state, newest first, page by page, and resends only failed ones', async () => {
+      const trail = db.store.trail;
+      const rows = await db.store.verifications.insertMany(
+        [0, 1, 2].map(() => ({ ...reported, notificationJti: undefined, jti: null })),
+      );
+      for (const [i, r] of rows.entries()) {
+        await trail.enqueue({
+          id: `ls-${i}`,
+          verificationId: r.id,
+          targetMsp: 'GuangdongMSP',
+          payload: { i },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const final = { status: 404, error: 'HTTP 404', final: true };
+      for (const id of ['ls-0', 'ls-2'])
+        await trail.markAttemptFailed(id, final, new Date(), DEFAULT_BACKOFF);
+      const first = await trail.listByState('failed', { limit: 1 });
+      expect(first.items.map((n) => n.id)).toEqual(['ls-2']);
+      const second = await trail.listByState('failed', { limit: 1, after: first.next! });
+      expect(second.items.map((n) => n.id)).toEqual(['ls-0']);
+      expect(second.next).toBeUndefined();
+      expect((await trail.listByState('pending', { limit: 10 })).items.map((n) => n.id)).toEqual(['ls-1']);
+      const due = new Date(Date.now() + 5000);
+      expect(await trail.resend('ls-0', due)).toMatchObject({
+        id: 'ls-0',
+        state: 'pending',
+        attempts: 0,
+        nextAt: due.toISOString(),
+      });
+      expect(await trail.resend('ls-1', due)).toBeUndefined();
+      expect(await trail.resend('no-such', due)).toBeUndefined();
+    });
+
     it('delivers once, and ends at once on a final refusal', async () => {
       const a = await db.store.verifications.insert({ ...reported, jti: null });
       const b = await db.store.verifications.insert({ ...reported, jti: null });
@@ -672,6 +706,12 @@ describe.each(backends())('storage on %s', (_name, open) => {
         [s.id, ['L1']],
       ]);
       expect((await w.listSubscriptions(owner, { limit: 10 })).items).toHaveLength(2);
+      // Oldest first, page by page.
+      const first = await w.listSubscriptions(owner, { limit: 1 });
+      expect(first.items.map((x) => x.id)).toEqual([s.id]);
+      const second = await w.listSubscriptions(owner, { limit: 1, after: first.next! });
+      expect(second.items.map((x) => x.licenceIds)).toEqual([['L3']]);
+      expect(second.next).toBeUndefined();
       expect((await w.listSubscriptions({ ...owner, sub: 'other' }, { limit: 10 })).items).toHaveLength(0);
       expect(await w.deleteSubscription(s.id, { ...owner, sub: 'other' })).toBe(false);
       expect(await w.deleteSubscription(s.id, owner)).toBe(true);

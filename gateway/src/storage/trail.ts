@@ -4,7 +4,7 @@
  * a failed attempt moves the next one out exponentially until the attempt budget is spent.
  */
 import type { Queryable } from './db';
-import { iso, pageSize, progressOf, toPaged } from './rows';
+import { iso, keysetPage, progressOf } from './rows';
 import type { DeliveryProgress, DeliveryProgressRow, KeysetPage, Paged } from './rows';
 import type { BackoffPolicy } from './webhooks';
 
@@ -134,21 +134,15 @@ export function trailRepo(db: Queryable): TrailRepo {
       );
       return rowCount === 1;
     },
-    async listByState(state, page) {
-      const limit = pageSize(page.limit);
-      const params: unknown[] = [state];
-      let keyset = '';
-      if (page.after !== undefined) {
-        params.push(page.after[0], page.after[1]);
-        keyset = 'AND (created_at, id) < ($2::timestamptz, $3)';
-      }
-      params.push(limit + 1);
-      const { rows } = await db.query<Row>(
-        `SELECT * FROM trail_outbox WHERE state = $1 ${keyset}
-         ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-        params,
+    listByState(state, page) {
+      const q = { sql: 'SELECT * FROM trail_outbox WHERE state = $1', values: [state] };
+      return keysetPage<Row, TrailNotification>(
+        db,
+        { ...q, time: 'created_at', id: 'id', descending: true },
+        page,
+        toNotification,
+        (n) => [n.createdAt, n.id],
       );
-      return toPaged(rows.map(toNotification), limit, (n) => [n.createdAt, n.id]);
     },
     async resend(id, now) {
       const { rows } = await db.query<Row>(

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import type { Queryable } from './db';
 import type { NewTrailNotification } from './trail';
-import { iso, pageSize, toPaged } from './rows';
+import { iso, keysetPage } from './rows';
 import type { KeysetPage, Paged } from './rows';
 
 /** One verification to record. */
@@ -188,21 +188,18 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     insertWithTrail,
     insertReported,
     async listByLicences(licenceIds, page) {
-      const limit = pageSize(page.limit);
       if (licenceIds.length === 0) return { items: [], next: undefined };
-      const params: unknown[] = [licenceIds];
-      let keyset = '';
-      if (page.after !== undefined) {
-        params.push(page.after[0], page.after[1]);
-        keyset = 'AND (at, id) < ($2::timestamptz, $3)';
-      }
-      params.push(limit + 1);
-      const { rows } = await db.query<Row>(
-        `SELECT * FROM verification_log WHERE licence_id = ANY($1::text[]) ${keyset}
-         ORDER BY at DESC, id DESC LIMIT $${params.length}`,
-        params,
+      const q = {
+        sql: 'SELECT * FROM verification_log WHERE licence_id = ANY($1::text[])',
+        values: [licenceIds],
+      };
+      return keysetPage<Row, VerificationEntry>(
+        db,
+        { ...q, time: 'at', id: 'id', descending: true },
+        page,
+        toEntry,
+        (v) => [v.at, v.id],
       );
-      return toPaged(rows.map(toEntry), limit, (v) => [v.at, v.id]);
     },
   };
 }

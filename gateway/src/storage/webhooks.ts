@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import { LicenceError } from '@licence-ledger/domain';
 import type { Queryable } from './db';
-import { iso, pageSize, progressOf, toPaged } from './rows';
+import { iso, keysetPage, progressOf } from './rows';
 import type { DeliveryProgress, DeliveryProgressRow, KeysetPage, Paged } from './rows';
 
 /** Most licences one subscription may watch. */
@@ -198,21 +198,18 @@ export function webhookRepo(db: Queryable): WebhookRepo {
       return (await getSubscription(id))!;
     },
     getSubscription,
-    async listSubscriptions(owner, page) {
-      const limit = pageSize(page.limit);
-      const params: unknown[] = [owner.province, owner.sub];
-      let keyset = '';
-      if (page.after !== undefined) {
-        params.push(page.after[0], page.after[1]);
-        keyset = 'AND (s.created_at, s.id) > ($3::timestamptz, $4)';
-      }
-      params.push(limit + 1);
-      const { rows } = await db.query<SubRow>(
-        `${SUB_SELECT} WHERE s.owner_province = $1 AND s.owner_sub = $2 ${keyset}
-         ORDER BY s.created_at, s.id LIMIT $${params.length}`,
-        params,
+    listSubscriptions(owner, page) {
+      const q = {
+        sql: `${SUB_SELECT} WHERE s.owner_province = $1 AND s.owner_sub = $2`,
+        values: [owner.province, owner.sub],
+      };
+      return keysetPage<SubRow, Subscription>(
+        db,
+        { ...q, time: 's.created_at', id: 's.id', descending: false },
+        page,
+        toSubscription,
+        (s) => [s.createdAt, s.id],
       );
-      return toPaged(rows.map(toSubscription), limit, (s) => [s.createdAt, s.id]);
     },
     async deleteSubscription(id, owner) {
       const { rowCount } = await db.query(
