@@ -477,6 +477,18 @@ describe.each(backends())('storage on %s', (_name, open) => {
   });
 
   describe('verification log, batched', () => {
+    /** A verification made at this gateway of `licenceId`. */
+    const local = (licenceId: string) => ({
+      licenceId,
+      issuerMsp: 'GuangdongMSP',
+      verifierProvince: 'ZhejiangMSP',
+      verifierAgency: null,
+      verifierSub: 'v',
+      purpose: '核验',
+      result: 'VALID',
+      jti: null,
+    });
+
     it('inserts many rows in one statement, answering them in the order given', async () => {
       const base = Date.parse('2026-11-21T09:00:00Z');
       const entries = ['L7', 'L8', 'L9'].map((licenceId, i) => ({
@@ -505,16 +517,7 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('writes nothing when one row of a batch breaks a constraint', async () => {
-      const row = {
-        licenceId: 'L10',
-        issuerMsp: 'GuangdongMSP',
-        verifierProvince: 'ZhejiangMSP',
-        verifierAgency: null,
-        verifierSub: 'v',
-        purpose: '核验',
-        result: 'VALID',
-        jti: null,
-      };
+      const row = local('L10');
       await expect(
         db.store.verifications.insertMany([row, { ...row, licenceId: 'L11', purpose: 'x'.repeat(201) }]),
       ).rejects.toThrow();
@@ -522,17 +525,7 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('writes log rows and their trail notifications in one statement, all or nothing', async () => {
-      const row = (id: string, licenceId: string) => ({
-        id,
-        licenceId,
-        issuerMsp: 'GuangdongMSP',
-        verifierProvince: 'ZhejiangMSP',
-        verifierAgency: null,
-        verifierSub: 'v',
-        purpose: '核验',
-        result: 'VALID',
-        jti: null,
-      });
+      const row = (id: string, licenceId: string) => ({ ...local(licenceId), id });
       const v = db.store.verifications;
       await v.insertWithTrail(
         [row('vw-1', 'L20'), row('vw-2', 'L21')],
@@ -556,18 +549,7 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('queues many trail notifications in one statement', async () => {
-      const [a, b] = await db.store.verifications.insertMany(
-        ['L12', 'L13'].map((licenceId) => ({
-          licenceId,
-          issuerMsp: 'GuangdongMSP',
-          verifierProvince: 'ZhejiangMSP',
-          verifierAgency: null,
-          verifierSub: 'v',
-          purpose: '核验',
-          result: 'VALID',
-          jti: null,
-        })),
-      );
+      const [a, b] = await db.store.verifications.insertMany([local('L12'), local('L13')]);
       await db.store.trail.enqueueMany([
         { id: 'tm-1', verificationId: a!.id, targetMsp: 'GuangdongMSP', payload: { licenceId: 'L12' } },
         { id: 'tm-2', verificationId: b!.id, targetMsp: 'JiangsuMSP', payload: { licenceId: 'L13', n: 2 } },
