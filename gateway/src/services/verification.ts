@@ -30,7 +30,7 @@ export class VerificationService {
   private readonly verifier: Verifier;
   /** Replay claims of concurrent verifications, written together (see GroupCommit). */
   private readonly claims: GroupCommit<JtiClaim, boolean>;
-  /** Log rows (and trail notifications) of concurrent verifications, one transaction per batch. */
+  /** Log rows (and trail notifications) of concurrent verifications, one statement per batch. */
   private readonly outcomes: GroupCommit<Outcome, void>;
   /** Registry reads (keys, provinces, types, rules) kept between verifications; the event listener invalidates them. */
   readonly registry: RegistryCache;
