@@ -21,7 +21,7 @@ import { spawnAgent } from './lib/agent';
 import { numberArg } from './lib/args';
 import { closedLoop } from './lib/closed-loop';
 import type { LoopResult } from './lib/closed-loop';
-import { drivingLicence, GD_DMV } from './lib/cluster';
+import { benchDatabaseServer, drivingLicence, GD_DMV } from './lib/cluster';
 import { IssueRequestFactory, openStandaloneLedger } from './lib/ledger';
 import { FABRIC_UNAVAILABLE, machineInfo, round, runMain, say, writeResult } from './lib/report';
 import type { GatewayAgentReady } from './servers/gateway-agent';
@@ -136,7 +136,7 @@ export async function issuanceThroughput(
     setup: {
       ledger:
         'embedded ledger (same chaincode in-process, Fabric validation semantics, one synced LevelDB batch per block; concurrent commits share a block), not Fabric',
-      database: 'embedded PGlite per province (pool of 1) for the service and HTTP layers',
+      database: `${gw.ready.settings.database}, for the service and HTTP layers`,
       layers: {
         chaincode:
           'LedgerPort.submit on a standalone seeded ledger; no gateway, no HTTP, no DB; IssueRequests pre-signed before timing',
@@ -157,7 +157,10 @@ export async function issuanceThroughput(
     },
     cells: layers,
   };
-  const file = writeResult('issuance-throughput', doc);
+  const file = writeResult(
+    benchDatabaseServer() === undefined ? 'issuance-throughput' : 'issuance-throughput-postgres',
+    doc,
+  );
   say('issuance-throughput results (licences/s; embedded ledger):');
   for (const [layer, cells] of Object.entries(layers)) {
     const parts = Object.entries(cells).map(

@@ -7,7 +7,9 @@
  *   (c) half load: the full path at 50% of (b)'s throughput for p99, once with autocannon's
  *       overallRate (per-second bursts) and once evenly spaced by lib/paced.ts (open loop);
  *   (d) replayed: the full path re-sent already used tokens (REPLAYED answers), for comparison.
- * Servers run in child processes; autocannon runs here. Writes bench/results/verify-throughput.json.
+ * Servers run in child processes; autocannon runs here. Writes bench/results/verify-throughput.json,
+ * or verify-throughput-postgres.json when BENCH_DATABASE_URL puts the provinces' databases on a
+ * PostgreSQL server instead of the embedded PGlite.
  *
  *   npx tsx bench/verify-throughput.ts [--duration 10] [--warmup 3] [--connections 50]
  */
@@ -20,6 +22,7 @@ import type { LoadResult } from './lib/load';
 import { runPaced } from './lib/paced';
 import type { Summary } from './lib/stats';
 import { FABRIC_UNAVAILABLE, machineInfo, round, runMain, say, writeResult } from './lib/report';
+import { benchDatabaseServer } from './lib/cluster';
 import type { BareAgentReady } from './servers/bare-agent';
 import type { GatewayAgentReady } from './servers/gateway-agent';
 
@@ -146,7 +149,10 @@ export async function verifyThroughput(
     };
     const doc = {
       benchmark: 'verify-throughput',
-      command: 'npx tsx bench/verify-throughput.ts',
+      command:
+        benchDatabaseServer() === undefined
+          ? 'npx tsx bench/verify-throughput.ts'
+          : 'BENCH_DATABASE_URL=<server> npx tsx bench/verify-throughput.ts',
       machine,
       setup: {
         ledger: 'embedded (one in-process ledger shared by three province gateways), not Fabric',
@@ -179,7 +185,10 @@ export async function verifyThroughput(
         steps: breakdown,
       },
     };
-    const file = writeResult('verify-throughput', doc);
+    const file = writeResult(
+      benchDatabaseServer() === undefined ? 'verify-throughput' : 'verify-throughput-postgres',
+      doc,
+    );
     const line = (r: LoadResult): string =>
       `${r.label.padEnd(22)} ${String(r.throughputRps).padStart(8)} req/s  p50 ${r.latencyMs.p50} ms  p97.5 ${r.latencyMs.p97_5} ms  p99 ${r.latencyMs.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  results ${JSON.stringify(r.results)}`;
     say('verify-throughput results (embedded ledger, 127.0.0.1, load generator on the same cores):');

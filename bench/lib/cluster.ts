@@ -6,7 +6,9 @@
  */
 import './sources';
 import '../../gateway/src/demo/quiet-logs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LicenceFields, LicenceRecord, LicenceType } from '@licence-ledger/domain';
@@ -43,9 +45,61 @@ export interface BenchCluster {
   close(): Promise<void>;
 }
 
-/** Starts the three-province cluster in a fresh temporary directory. */
-export async function startBenchCluster(configOverrides: Partial<GatewayConfig> = {}): Promise<BenchCluster> {
+/** Province MSP IDs of the three-province demo cluster. */
+const PROVINCES = ['GuangdongMSP', 'ZhejiangMSP', 'BeijingMSP'] as const;
+
+/**
+ * A PostgreSQL server for the provinces' databases instead of the embedded PGlite: the URL in
+ * BENCH_DATABASE_URL (any database on the server; each province gets a fresh database of its own,
+ * dropped at close), or undefined.
+ */
+export function benchDatabaseServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.BENCH_DATABASE_URL;
+  return url === undefined || url === '' ? undefined : url;
+}
+
+/** Runs one statement on the server at `url`. */
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a database per province on `serverUrl`; returns their URLs and how to drop them. */
+async function serverDatabases(
+  serverUrl: string,
+): Promise<{ urls: Record<string, string>; drop(): Promise<void> }> {
+  const tag = randomBytes(4).toString('hex');
+  const names = PROVINCES.map((msp) => [msp, `ll_bench_${msp.slice(0, 2).toLowerCase()}_${tag}`] as const);
+  const urls: Record<string, string> = {};
+  for (const [msp, name] of names) {
+    await onServer(serverUrl, `CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    urls[msp] = url.toString();
+  }
+  return {
+    urls,
+    async drop() {
+      for (const [, name] of names) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/**
+ * Starts the three-province cluster in a fresh temporary directory, each province on its embedded
+ * PGlite, or on a database of its own on `databaseServerUrl` when given.
+ */
+export async function startBenchCluster(
+  configOverrides: Partial<GatewayConfig> = {},
+  databaseServerUrl?: string,
+): Promise<BenchCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'll-bench-'));
+  const databases = databaseServerUrl === undefined ? undefined : await serverDatabases(databaseServerUrl);
   let cluster: Cluster;
   try {
     cluster = await startCluster({
@@ -55,8 +109,10 @@ export async function startBenchCluster(configOverrides: Partial<GatewayConfig> 
       trustAllIssuers: false,
       logLevel: 'warn',
       configOverrides,
+      ...(databases === undefined ? {} : { databaseUrls: databases.urls }),
     });
   } catch (error) {
+    await databases?.drop();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -76,6 +132,7 @@ export async function startBenchCluster(configOverrides: Partial<GatewayConfig> 
     },
     async close() {
       await cluster.close();
+      await databases?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -15,6 +15,7 @@ import {
   ZJ_DMV,
   drivingLicence,
   issueInGuangdong,
+  benchDatabaseServer,
   startBenchCluster,
 } from '../lib/cluster';
 import { serveAgent } from '../lib/agent';
@@ -113,7 +114,8 @@ serveAgent(async () => {
   // The verification rate limit is a per-caller abuse guard; the benchmark's single verifier
   // caller would hit it at once, so it is raised (the limiter itself still runs per request).
   const verifyRateLimitPerMinute = 1_000_000;
-  const bc = await startBenchCluster({ verifyRateLimitPerMinute });
+  const databaseServer = benchDatabaseServer();
+  const bc = await startBenchCluster({ verifyRateLimitPerMinute }, databaseServer);
   const servers: Server[] = [];
   try {
     const gd = bc.cluster.province(GD);
@@ -140,7 +142,10 @@ serveAgent(async () => {
         verifyRateLimitPerMinute,
         presentationTtlSeconds: zj.config.presentationTtlSeconds,
         logLevel: zj.config.logLevel,
-        database: 'embedded PGlite per province (served over the Postgres wire protocol, pool of 1)',
+        database:
+          databaseServer === undefined
+            ? 'embedded PGlite per province (served over the Postgres wire protocol, pool of 1)'
+            : 'a PostgreSQL server (BENCH_DATABASE_URL), one database per province, pool of 10',
       },
     };
     let nextLicence = 0;
