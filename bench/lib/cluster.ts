@@ -8,7 +8,6 @@ import './sources';
 import '../../gateway/src/demo/quiet-logs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LicenceFields, LicenceRecord, LicenceType } from '@licence-ledger/domain';
@@ -20,6 +19,7 @@ import { defaultPkiConfigPath } from '../../gateway/src/demo/material';
 import type { PrincipalRole } from '../../gateway/src/auth/principal';
 import { createPresentation } from '../../gateway/src/presentation';
 import { REPO_ROOT } from './sources';
+import { runOnServer } from '../../gateway/src/storage/db';
 
 /** Province MSP IDs of the demo. */
 export const GD = 'GuangdongMSP';
@@ -58,17 +58,6 @@ export function benchDatabaseServer(env: NodeJS.ProcessEnv = process.env): strin
   return url === undefined || url === '' ? undefined : url;
 }
 
-/** Runs one statement on the server at `url`. */
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Creates a database per province on `serverUrl`; returns their URLs and how to drop them. */
 async function serverDatabases(
   serverUrl: string,
@@ -77,7 +66,7 @@ async function serverDatabases(
   const names = PROVINCES.map((msp) => [msp, `ll_bench_${msp.slice(0, 2).toLowerCase()}_${tag}`] as const);
   const urls: Record<string, string> = {};
   for (const [msp, name] of names) {
-    await onServer(serverUrl, `CREATE DATABASE ${name}`);
+    await runOnServer(serverUrl, `CREATE DATABASE ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     urls[msp] = url.toString();
@@ -85,7 +74,8 @@ async function serverDatabases(
   return {
     urls,
     async drop() {
-      for (const [, name] of names) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const [, name] of names)
+        await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The verified-token memory of the access-token verifier: it saves signature checks, never widens acceptance. */
-import { jwtVerify } from 'jose';
+import { SignJWT, jwtVerify } from 'jose';
 import { LicenceError } from '@licence-ledger/domain';
 import { createTokenIssuer, generateIssuerKey } from './issuer';
 import { createTokenVerifier } from './tokens';
@@ -24,7 +24,8 @@ function setUp(cacheEntries?: number) {
   let t = T0;
   const clock = { set: (ms: number) => (t = ms) };
   const now = () => new Date(t);
-  const issuer = createTokenIssuer({ iss: ISS, audience: AUD, privateKey: generateIssuerKey(), now });
+  const privateKey = generateIssuerKey();
+  const issuer = createTokenIssuer({ iss: ISS, audience: AUD, privateKey, now });
   const verifier = createTokenVerifier({
     issuers: [issuer.trustEntry()],
     audience: AUD,
@@ -32,7 +33,7 @@ function setUp(cacheEntries?: number) {
     now,
     ...(cacheEntries === undefined ? {} : { cacheEntries }),
   });
-  return { clock, issuer, verifier };
+  return { clock, issuer, verifier, privateKey };
 }
 
 async function reason(p: Promise<unknown>): Promise<string> {
@@ -81,6 +82,25 @@ describe('verified-token memory', () => {
     await verifier.verify(token);
     clock.set(T0 - 31_000);
     expect(await reason(verifier.verify(token))).not.toBe('accepted');
+  });
+
+  // Regression: the remembered window started at the earlier of nbf and iat, so a clock set back
+  // between them accepted a token jose itself refuses as not yet valid.
+  it('refuses a remembered token when the clock goes back before its nbf (beyond the tolerance)', async () => {
+    const { clock, issuer, verifier, privateKey } = setUp();
+    const t0 = Math.floor(T0 / 1000);
+    const token = await new SignJWT({ ...CLAIMS, jti: 'nbf-1' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: issuer.kid })
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setIssuedAt(t0)
+      .setNotBefore(t0 + 600)
+      .setExpirationTime(t0 + 1200)
+      .sign(privateKey);
+    clock.set(T0 + 600_000);
+    expect(await reason(verifier.verify(token))).toBe('accepted');
+    clock.set(T0 + 300_000);
+    expect(await reason(verifier.verify(token))).toBe('not_yet_valid');
   });
 
   it('never remembers a refused token: each attempt is checked and refused again', async () => {

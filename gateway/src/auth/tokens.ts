@@ -56,7 +56,7 @@ export interface TokenVerifierOptions {
 /** A token that verified, and the times between which its claims keep holding. */
 interface Remembered {
   readonly principal: Principal;
-  /** Epoch ms: the claims hold from here (nbf, less the tolerance)… */
+  /** Epoch ms: the claims hold from here (the later of nbf and iat, less the tolerance)… */
   readonly fromMs: number;
   /** …until here (exp, or iat plus the longest age, plus the tolerance). */
   readonly untilMs: number;
@@ -156,7 +156,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const nbf = typeof verified.nbf === 'number' ? verified.nbf : iat;
       verifiedTokens?.set(bearer, {
         principal,
-        fromMs: Math.min(nbf, iat) * 1000 - toleranceMs,
+        // jose accepted it because now ≥ nbf and now ≥ iat (each less the tolerance): both must hold again.
+        fromMs: Math.max(nbf, iat) * 1000 - toleranceMs,
         untilMs: Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) * 1000 + toleranceMs,
       });
       return principal;

@@ -8,11 +8,11 @@ import { describeLifecycle } from '@licence-ledger/test';
 import type { LifecycleDriver } from '@licence-ledger/test';
 import type { HistoryEntry, LicenceRecord } from '@licence-ledger/domain';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { problemToError } from '../demo/api-client';
 import { postgresServerMissing } from '../storage/test-backends';
 import { AGENCY, GD, ZJ, drivingLicence, startTestCluster } from './test-support';
 import type { TestCluster } from './test-support';
+import { runOnServer } from '../storage/db';
 
 async function lifecycleDriver(
   start: () => Promise<TestCluster> = () => startTestCluster({ provinces: [GD, ZJ] }),
@@ -66,16 +66,6 @@ async function lifecycleDriver(
 describeLifecycle('gateway HTTP API over the embedded set-up', () => lifecycleDriver(), 120_000);
 
 /** Runs `sql` on the server that `url` names (its maintenance connection). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const serverMissing = postgresServerMissing();
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverMissing !== undefined || serverUrl === undefined) {
@@ -95,7 +85,7 @@ if (serverMissing !== undefined || serverUrl === undefined) {
   describeLifecycle(
     'gateway HTTP API, each province on a PostgreSQL server database',
     async () => {
-      for (const db of Object.values(names)) await onServer(serverUrl, `CREATE DATABASE ${db}`);
+      for (const db of Object.values(names)) await runOnServer(serverUrl, `CREATE DATABASE ${db}`);
       return lifecycleDriver(
         () =>
           startTestCluster({
@@ -104,7 +94,7 @@ if (serverMissing !== undefined || serverUrl === undefined) {
           }),
         async () => {
           for (const db of Object.values(names))
-            await onServer(serverUrl, `DROP DATABASE ${db} WITH (FORCE)`);
+            await runOnServer(serverUrl, `DROP DATABASE ${db} WITH (FORCE)`);
         },
       );
     },

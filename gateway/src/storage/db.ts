@@ -3,7 +3,7 @@
  * in COMMIT or ROLLBACK. Repositories accept a `Queryable` so the same code runs on the pool or
  * inside a transaction.
  */
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
 
 /** Anything repositories can run SQL on: the pool or a client inside a transaction. */
@@ -83,5 +83,19 @@ export async function ping(db: Queryable): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs one statement on its own connection to `url`, outside any pool; for statements that cannot
+ * run in a transaction or on the province's own database, such as CREATE DATABASE.
+ */
+export async function runOnServer(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
   }
 }

@@ -71,21 +71,35 @@ export interface TrailRepo {
   resend(id: string, now: Date): Promise<TrailNotification | undefined>;
 }
 
+/**
+ * The INSERT … SELECT of notifications from four parameter arrays numbered from `$first`, and
+ * those arrays; also used inside the statement that logs verifications with their notifications.
+ */
+export function trailRows(
+  ns: readonly NewTrailNotification[],
+  first = 1,
+): { sql: string; params: unknown[] } {
+  const [a, b, c, d] = [first, first + 1, first + 2, first + 3];
+  return {
+    sql: `INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
+       SELECT id, verification_id, target_msp, payload::jsonb
+       FROM unnest($${a}::text[], $${b}::text[], $${c}::text[], $${d}::text[])
+         AS t(id, verification_id, target_msp, payload)`,
+    params: [
+      ns.map((n) => n.id),
+      ns.map((n) => n.verificationId),
+      ns.map((n) => n.targetMsp),
+      ns.map((n) => JSON.stringify(n.payload)),
+    ],
+  };
+}
+
 /** The trail repository over `db`. */
 export function trailRepo(db: Queryable): TrailRepo {
   const enqueueMany = async (ns: readonly NewTrailNotification[]): Promise<void> => {
     if (ns.length === 0) return;
-    await db.query(
-      `INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
-       SELECT id, verification_id, target_msp, payload::jsonb
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, verification_id, target_msp, payload)`,
-      [
-        ns.map((n) => n.id),
-        ns.map((n) => n.verificationId),
-        ns.map((n) => n.targetMsp),
-        ns.map((n) => JSON.stringify(n.payload)),
-      ],
-    );
+    const { sql, params } = trailRows(ns);
+    await db.query(sql, params);
   };
   return {
     enqueue: (n) => enqueueMany([n]),

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import type { Queryable } from './db';
+import { trailRows } from './trail';
 import type { NewTrailNotification } from './trail';
 import { iso, keysetPage } from './rows';
 import type { KeysetPage, Paged } from './rows';
@@ -161,22 +162,10 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
       entries,
       entries.map((e) => e.id),
     );
+    const trail = trailRows(notifications, params.length + 1);
     // One statement is atomic without BEGIN/COMMIT round trips; the foreign key from a
     // notification to its row is checked at the end of the statement, when both exist.
-    await db.query(
-      `WITH logged AS (${sql} RETURNING id)
-       INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
-       SELECT t.id, t.verification_id, t.target_msp, t.payload::jsonb
-       FROM unnest($11::text[], $12::text[], $13::text[], $14::text[])
-         AS t(id, verification_id, target_msp, payload)`,
-      [
-        ...params,
-        notifications.map((n) => n.id),
-        notifications.map((n) => n.verificationId),
-        notifications.map((n) => n.targetMsp),
-        notifications.map((n) => JSON.stringify(n.payload)),
-      ],
-    );
+    await db.query(`WITH logged AS (${sql} RETURNING id) ${trail.sql}`, [...params, ...trail.params]);
   };
 
   return {
