@@ -24,7 +24,7 @@ import type { Summary } from './lib/stats';
 import { FABRIC_UNAVAILABLE, machineInfo, round, runMain, say, writeResult } from './lib/report';
 import { benchDatabaseServer } from './lib/cluster';
 import type { BareAgentReady } from './servers/bare-agent';
-import type { GatewayAgentReady } from './servers/gateway-agent';
+import type { GatewayAgentReady, ServerSideStats } from './servers/gateway-agent';
 
 const RATIO_TARGET = 0.6;
 const P99_TARGET_MS = 15;
@@ -50,6 +50,14 @@ export async function verifyThroughput(
   try {
     const mint = (count: number): Promise<string[]> =>
       gw.call<string[]>('mint', { count: Math.min(MAX_TOKENS, Math.ceil(count)), disclose: DISCLOSE });
+    // What the gateway process itself saw during a run: its answer times and event-loop stalls.
+    const serverSide: Record<string, ServerSideStats> = {};
+    const watched = async <R>(name: string, run: () => Promise<R>): Promise<R> => {
+      await gw.call('serverSide', { reset: true });
+      const result = await run();
+      serverSide[name] = await gw.call<ServerSideStats>('serverSide', {});
+      return result;
+    };
     const common = { bearer: gw.ready.verifierBearer, purpose: PURPOSE, connections };
     const full = { ...common, url: gw.ready.zjUrl, path: '/api/v1/verifications' };
 
@@ -85,28 +93,34 @@ export async function verifyThroughput(
     say(`  full path: minting ${Math.min(MAX_TOKENS, Math.ceil(mainCount))} distinct tokens`);
     const mainTokens = await mint(mainCount);
     say('  full path: measuring');
-    const fullRun = await runLoad({ ...full, label: 'full', tokens: mainTokens, durationSeconds: duration });
+    const fullRun = await watched('full', () =>
+      runLoad({ ...full, label: 'full', tokens: mainTokens, durationSeconds: duration }),
+    );
 
     const halfRate = Math.max(1, Math.floor(fullRun.throughputRps / 2));
     const halfTokens = await mint(halfRate * duration * 1.2 + connections * 4 + 200);
     say(`  full path: half load at ${halfRate} req/s`);
-    const halfRun = await runLoad({
-      ...full,
-      label: 'full at half load',
-      tokens: halfTokens,
-      durationSeconds: duration,
-      overallRate: halfRate,
-    });
+    const halfRun = await watched('halfLoad', () =>
+      runLoad({
+        ...full,
+        label: 'full at half load',
+        tokens: halfTokens,
+        durationSeconds: duration,
+        overallRate: halfRate,
+      }),
+    );
 
     const pacedTokens = await mint(halfRate * duration + 100);
     say(`  full path: half load at ${halfRate} req/s, evenly spaced (open loop)`);
-    const pacedRun = await runPaced({
-      ...full,
-      tokens: pacedTokens,
-      ratePerSecond: halfRate,
-      durationSeconds: duration,
-      maxSockets: connections,
-    });
+    const pacedRun = await watched('halfLoadPaced', () =>
+      runPaced({
+        ...full,
+        tokens: pacedTokens,
+        ratePerSecond: halfRate,
+        durationSeconds: duration,
+        maxSockets: connections,
+      }),
+    );
 
     say('  full path: replayed tokens (secondary)');
     const replayRun = await runLoad({
@@ -180,6 +194,10 @@ export async function verifyThroughput(
         replayed: replayRun,
         serial: serialRun,
       },
+      serverSide: {
+        note: "measured inside the gateway process during the run: each answer's time from the request's arrival at Zhejiang's server to the end of the answer (without the client's and the network's share), and the process's event-loop delay",
+        runs: serverSide,
+      },
       breakdownMs: {
         note: "each step timed 200 times back to back in Zhejiang's gateway process while idle (no HTTP, no load); a verification makes these ledger reads (GetProvince and the certificate chain check twice when the token and issuance keys are checked) plus the replay insert, the verification-log insert and the receipt signature",
         steps: breakdown,
@@ -193,6 +211,10 @@ export async function verifyThroughput(
       `${r.label.padEnd(22)} ${String(r.throughputRps).padStart(8)} req/s  p50 ${r.latencyMs.p50} ms  p97.5 ${r.latencyMs.p97_5} ms  p99 ${r.latencyMs.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  results ${JSON.stringify(r.results)}`;
     say('verify-throughput results (embedded ledger, 127.0.0.1, load generator on the same cores):');
     for (const r of [bareRun, fullRun, halfRun, replayRun, serialRun]) say(`  ${line(r)}`);
+    for (const [name, st] of Object.entries(serverSide))
+      say(
+        `  gateway-side ${name.padEnd(14)} answer p50 ${st.answerMs.p50} ms  p99 ${st.answerMs.p99} ms  event-loop delay p99 ${st.eventLoopDelayMs.p99} ms  max ${st.eventLoopDelayMs.max} ms`,
+      );
     for (const [step, sum] of Object.entries(breakdown))
       say(`  step ${step.padEnd(44)} p50 ${sum.p50} ms  p99 ${sum.p99} ms`);
     say(

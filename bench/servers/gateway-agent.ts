@@ -5,7 +5,8 @@
  */
 import '../lib/sources';
 import { createPublicKey } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { closeServer, listen } from '../../gateway/src/main';
 import {
   GD,
@@ -107,6 +108,42 @@ async function verifyBreakdown(
   };
 }
 
+/** Where the gateway process spent a run's latency: its own answer times and its event loop's stalls. */
+export interface ServerSideStats {
+  /** From the request's arrival at Zhejiang's server to the end of its answer, in ms. */
+  readonly answerMs: Summary;
+  /** Event-loop delay of the gateway process (perf_hooks, 1 ms resolution), in ms. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+}
+
+/** Records answer times of `server` and the process's event-loop delay between resets. */
+function serverSideRecorder(server: Server): { reset(): void; read(): ServerSideStats } {
+  let answers: number[] = [];
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    const t0 = performance.now();
+    res.on('finish', () => answers.push(performance.now() - t0));
+  });
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  return {
+    reset() {
+      answers = [];
+      loop.reset();
+    },
+    read() {
+      return {
+        answerMs: summarise(answers),
+        eventLoopDelayMs: {
+          p50: ms(loop.percentile(50)),
+          p99: ms(loop.percentile(99)),
+          max: ms(loop.max),
+        },
+      };
+    },
+  };
+}
+
 /** Licences the verification tokens are spread over. */
 const LICENCES = 20;
 
@@ -125,6 +162,7 @@ serveAgent(async () => {
     servers.push(gdServer);
     const zjServer = await listen(zj.runtime.app, 0, '127.0.0.1');
     servers.push(zjServer);
+    const serverSide = serverSideRecorder(zjServer);
     const urlOf = (s: Server): string => {
       const a = s.address();
       return `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}`;
@@ -160,6 +198,10 @@ serveAgent(async () => {
             tokens.push(await minter.mint(id, disclose));
           }
           return tokens;
+        },
+        serverSide(raw) {
+          if ((raw as { reset?: boolean }).reset === true) serverSide.reset();
+          return Promise.resolve(serverSide.read());
         },
         async breakdown(raw): Promise<Record<string, Summary>> {
           return verifyBreakdown(bc, licenceIds, (raw as { samples: number }).samples);
