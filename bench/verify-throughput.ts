@@ -213,7 +213,7 @@ export async function verifyThroughput(
     for (const r of [bareRun, fullRun, halfRun, replayRun, serialRun]) say(`  ${line(r)}`);
     for (const [name, st] of Object.entries(serverSide))
       say(
-        `  gateway-side ${name.padEnd(14)} answer p50 ${st.answerMs.p50} ms  p99 ${st.answerMs.p99} ms  event-loop delay p99 ${st.eventLoopDelayMs.p99} ms  max ${st.eventLoopDelayMs.max} ms`,
+        `  gateway-side ${name.padEnd(14)} answer p50 ${st.answerMs.p50} ms  p99 ${st.answerMs.p99} ms  event-loop delay p99 ${st.eventLoopDelayMs.p99} ms  max ${st.eventLoopDelayMs.max} ms  GC ${st.gc.count} pauses (${st.gc.majorCount} major) ${st.gc.totalMs} ms, longest ${st.gc.maxMs} ms`,
       );
     for (const [step, sum] of Object.entries(breakdown))
       say(`  step ${step.padEnd(44)} p50 ${sum.p50} ms  p99 ${sum.p99} ms`);

@@ -6,7 +6,8 @@
 import '../lib/sources';
 import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import { closeServer, listen } from '../../gateway/src/main';
 import {
   GD,
@@ -114,6 +115,13 @@ export interface ServerSideStats {
   readonly answerMs: Summary;
   /** Event-loop delay of the gateway process (perf_hooks, 1 ms resolution), in ms. */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Garbage-collection pauses of the gateway process (all kinds, and the mark-compact ones), in ms. */
+  readonly gc: {
+    readonly count: number;
+    readonly totalMs: number;
+    readonly maxMs: number;
+    readonly majorCount: number;
+  };
 }
 
 /** Records answer times of `server` and the process's event-loop delay between resets. */
@@ -125,10 +133,18 @@ function serverSideRecorder(server: Server): { reset(): void; read(): ServerSide
   });
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  let pauses: { ms: number; major: boolean }[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      pauses.push({ ms: e.duration, major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
+    }
+  }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
   return {
     reset() {
       answers = [];
+      pauses = [];
       loop.reset();
     },
     read() {
@@ -138,6 +154,12 @@ function serverSideRecorder(server: Server): { reset(): void; read(): ServerSide
           p50: ms(loop.percentile(50)),
           p99: ms(loop.percentile(99)),
           max: ms(loop.max),
+        },
+        gc: {
+          count: pauses.length,
+          totalMs: Math.round(pauses.reduce((t, p) => t + p.ms, 0)),
+          maxMs: Math.round(Math.max(0, ...pauses.map((p) => p.ms)) * 100) / 100,
+          majorCount: pauses.filter((p) => p.major).length,
         },
       };
     },

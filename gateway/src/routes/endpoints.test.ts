@@ -262,6 +262,33 @@ describe('gateway endpoints', () => {
     });
   });
 
+  describe('verification when its database write fails', () => {
+    it('never answers VALID without the claim written, keeps answers that needed none, and leaves the token usable', async () => {
+      const { body } = await issue();
+      const p = await presentation(t, gdHolder, body.licence.id as string, ['class']);
+      const verifications = t.cluster.province(ZJ).runtime.services.ctx.store.verifications;
+      const verify = (token: string) =>
+        t
+          .http(ZJ)
+          .post('/api/v1/verifications')
+          .set('authorization', zjVerifier)
+          .send({ token, purpose: '写入失败 write failure' });
+      const spy = jest.spyOn(verifications, 'settle').mockRejectedValue(new Error('database down'));
+      try {
+        const down = await verify(p.body.token as string);
+        expect(down.status).toBe(200);
+        expect(down.body).toMatchObject({
+          result: 'STATUS_UNAVAILABLE',
+          reason: { code: 'CLAIM_UNAVAILABLE' },
+        });
+        expect((await verify('not.a.token')).body.result).toBe('MALFORMED');
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await verify(p.body.token as string)).body.result).toBe('VALID');
+    });
+  });
+
   describe('webhooks', () => {
     let server: Server;
     const received: { body: string; headers: IncomingMessage['headers'] }[] = [];

@@ -52,7 +52,11 @@ export type TrailReport = {
 export function trailNotificationFor(
   ctx: Pick<ProvinceContext, 'msp' | 'config'>,
   verificationId: string,
-  verification: { principal: Principal; purpose: string; result: VerificationResult },
+  verification: {
+    principal: Principal;
+    purpose: string;
+    result: Pick<VerificationResult, 'licence' | 'result' | 'verifiedAt'>;
+  },
 ): NewTrailNotification | undefined {
   const { principal, purpose, result } = verification;
   const licence = result.licence;

@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { LicenceError } from '@licence-ledger/domain';
 import type { Principal } from '../auth/principal';
 import { RegistryCache, createVerifier } from '../verification';
-import type { VerificationResult, Verifier } from '../verification';
+import type { Assessment, ClaimOutcome, VerificationResult, Verifier } from '../verification';
 import type { ProvinceContext } from './context';
 import { GroupCommit } from '../storage/group-commit';
-import type { JtiClaim } from '../storage/replay';
 import { trailNotificationFor } from './trail';
 
 /** Bounds of the declared purpose (申请事由). */
@@ -18,31 +17,31 @@ export const PURPOSE_MAX = 200;
 /** Longest presentation lifetime this province's verifiers accept. */
 export const MAX_ACCEPTED_TTL_SECONDS = 900;
 
-/** A verification to log, with what its trail notification needs. */
+/** A verification to settle, with what its log row and trail notification need. */
 interface Outcome {
   readonly principal: Principal;
   readonly purpose: string;
-  readonly result: VerificationResult;
+  readonly assessment: Assessment;
 }
 
 /** Verification for one province. */
 export class VerificationService {
   private readonly verifier: Verifier;
-  /** Replay claims of concurrent verifications, written together (see GroupCommit). */
-  private readonly claims: GroupCommit<JtiClaim, boolean>;
-  /** Log rows (and trail notifications) of concurrent verifications, one statement per batch. */
-  private readonly outcomes: GroupCommit<Outcome, void>;
+  /**
+   * Concurrent verifications settled together (see GroupCommit): each one's token-id claim, log row
+   * and trail notification, in one statement per batch, one durable write per answer.
+   */
+  private readonly settlements: GroupCommit<Outcome, boolean>;
   /** Registry reads (keys, provinces, types, rules) kept between verifications; the event listener invalidates them. */
   readonly registry: RegistryCache;
 
   constructor(private readonly ctx: ProvinceContext) {
     this.registry = new RegistryCache(ctx.ledger.verifier);
-    this.claims = new GroupCommit((claims) => ctx.store.replay.claimMany(claims));
-    this.outcomes = new GroupCommit((outcomes) => this.logOutcomes(outcomes));
+    this.settlements = new GroupCommit((outcomes) => this.settle(outcomes));
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,
       registry: this.registry,
-      replay: { claimJti: (jti, exp) => this.claims.submit({ jti, exp: new Date(exp) }) },
+      replay: { claimJti: (jti, exp) => ctx.store.replay.claimJti(jti, new Date(exp)) },
       myMsp: ctx.msp,
       clock: ctx.clock,
       clockToleranceSeconds: ctx.config.clockToleranceSeconds,
@@ -63,36 +62,47 @@ export class VerificationService {
         },
       );
     }
-    const result = await this.verifier.verify({ token, purpose: declared });
+    const assessment = await this.verifier.assess({ token, purpose: declared });
+    let claim: ClaimOutcome;
     try {
-      await this.outcomes.submit({ principal, purpose: declared, result });
+      claim = (await this.settlements.submit({ principal, purpose: declared, assessment }))
+        ? 'fresh'
+        : 'replayed';
     } catch (error) {
-      // The answer stands even if the log write fails; the failure is an operations problem.
-      this.ctx.logger.error({ err: error, result: result.result }, 'could not write the verification log');
+      this.ctx.logger.error(
+        { err: error, result: assessment.draft.result },
+        'could not write the verification log',
+      );
+      // Without the claim the token's one-time use is not established: never VALID. An answer
+      // that needed no claim stands; the lost log row is an operations problem.
+      claim = 'unavailable';
     }
+    const result = await this.verifier.conclude(assessment, claim);
     this.ctx.logger.info({ result: result.result, licenceId: result.licence?.id }, 'verification');
     return result;
   }
 
   /**
-   * Logs verifications with one statement; each trail notification (the issuing province's copy
-   * of an entry) is written with its row, so both are written or neither.
+   * Claims the token ids, logs the verifications and queues their trail notifications (the issuing
+   * province's copy of an entry) with one statement: all of them or none.
    */
-  private async logOutcomes(outcomes: readonly Outcome[]): Promise<void[]> {
-    const rows = outcomes.map(({ principal, purpose, result }) => ({
+  private async settle(outcomes: readonly Outcome[]): Promise<boolean[]> {
+    const rows = outcomes.map(({ principal, purpose, assessment: { draft, claim } }) => ({
       id: randomUUID(),
-      licenceId: result.licence?.id ?? null,
-      issuerMsp: result.licence?.issuerMsp ?? null,
+      licenceId: draft.licence?.id ?? null,
+      issuerMsp: draft.licence?.issuerMsp ?? null,
       verifierProvince: principal.province,
       verifierAgency: principal.agency ?? null,
       verifierSub: principal.sub,
       purpose,
-      result: result.result,
+      result: draft.result,
       jti: null,
-      at: new Date(result.verifiedAt),
+      at: new Date(draft.verifiedAt),
+      ...(claim === undefined ? {} : { claim: { jti: claim.jti, exp: new Date(claim.expIso) } }),
     }));
-    const notifications = outcomes.flatMap((o, i) => trailNotificationFor(this.ctx, rows[i]!.id, o) ?? []);
-    await this.ctx.store.verifications.insertWithTrail(rows, notifications);
-    return outcomes.map(() => undefined);
+    const notifications = outcomes.flatMap(
+      (o, i) => trailNotificationFor(this.ctx, rows[i]!.id, { ...o, result: o.assessment.draft }) ?? [],
+    );
+    return this.ctx.store.verifications.settle(rows, notifications, 'REPLAYED');
   }
 }

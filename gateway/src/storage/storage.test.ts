@@ -524,28 +524,60 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect((await db.store.verifications.listByLicences(['L10', 'L11'], { limit: 10 })).items).toEqual([]);
     });
 
-    it('writes log rows and their trail notifications in one statement, all or nothing', async () => {
-      const row = (id: string, licenceId: string) => ({ ...local(licenceId), id });
+    it('settles verifications in one statement: claims, log rows and trail notifications together', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      const row = (id: string, licenceId: string, jti?: string) => ({
+        ...local(licenceId),
+        id,
+        ...(jti === undefined ? {} : { claim: { jti, exp } }),
+      });
+      const note = (id: string, verificationId: string) => ({
+        id,
+        verificationId,
+        targetMsp: 'GuangdongMSP',
+        payload: { verificationId },
+      });
       const v = db.store.verifications;
-      await v.insertWithTrail(
-        [row('vw-1', 'L20'), row('vw-2', 'L21')],
-        [{ id: 'tw-1', verificationId: 'vw-2', targetMsp: 'GuangdongMSP', payload: { licenceId: 'L21' } }],
-      );
-      expect((await v.listByLicences(['L20', 'L21'], { limit: 10 })).items.map((e) => e.id).sort()).toEqual([
-        'vw-1',
-        'vw-2',
-      ]);
-      expect(await db.store.trail.get('tw-1')).toMatchObject({ verificationId: 'vw-2', state: 'pending' });
-      // A notification naming no row of the batch breaks the foreign key: the rows go too.
-      await expect(
-        v.insertWithTrail(
-          [row('vw-3', 'L22')],
-          [{ id: 'tw-2', verificationId: 'no-such-row', targetMsp: 'GuangdongMSP', payload: {} }],
+      const ids = async (licences: string[]) =>
+        (await v.listByLicences(licences, { limit: 10 })).items.map((e) => e.id).sort();
+
+      expect(
+        await v.settle([row('vs-1', 'L20'), row('vs-2', 'L21', 'sj-1')], [note('ts-1', 'vs-2')], 'REPLAYED'),
+      ).toEqual([true, true]);
+      expect(await ids(['L20', 'L21'])).toEqual(['vs-1', 'vs-2']);
+      expect(await db.store.trail.get('ts-1')).toMatchObject({ verificationId: 'vs-2', state: 'pending' });
+
+      // A claimed id, and the second occurrence of an id within the batch, lose: logged as
+      // replayed, without the licence, and their notifications are not queued.
+      expect(
+        await v.settle(
+          [row('vs-3', 'L22', 'sj-1'), row('vs-4', 'L23', 'sj-2'), row('vs-5', 'L24', 'sj-2')],
+          [note('ts-3', 'vs-3'), note('ts-4', 'vs-4'), note('ts-5', 'vs-5')],
+          'REPLAYED',
         ),
+      ).toEqual([false, true, false]);
+      const { rows } = await db.store.pool.query<{ id: string; licence_id: string | null; result: string }>(
+        "SELECT id, licence_id, result FROM verification_log WHERE id IN ('vs-3', 'vs-4', 'vs-5') ORDER BY id",
+      );
+      expect(rows).toEqual([
+        { id: 'vs-3', licence_id: null, result: 'REPLAYED' },
+        { id: 'vs-4', licence_id: 'L23', result: 'VALID' },
+        { id: 'vs-5', licence_id: null, result: 'REPLAYED' },
+      ]);
+      expect(await db.store.trail.get('ts-3')).toBeUndefined();
+      expect(await db.store.trail.get('ts-4')).toMatchObject({ verificationId: 'vs-4' });
+      expect(await db.store.trail.get('ts-5')).toBeUndefined();
+      expect(await db.store.replay.claimJti('sj-2', exp)).toBe(false);
+
+      // A notification naming no entry breaks the foreign key: nothing of the batch is written,
+      // not even the claim.
+      await expect(
+        v.settle([row('vs-6', 'L25', 'sj-3')], [note('ts-6', 'no-such-row')], 'REPLAYED'),
       ).rejects.toThrow();
-      expect((await v.listByLicences(['L22'], { limit: 10 })).items).toEqual([]);
-      expect(await db.store.trail.get('tw-2')).toBeUndefined();
-      await v.insertWithTrail([], []);
+      expect(await ids(['L25'])).toEqual([]);
+      expect(await db.store.trail.get('ts-6')).toBeUndefined();
+      expect(await db.store.replay.claimJti('sj-3', exp)).toBe(true);
+      expect(await v.settle([], [], 'REPLAYED')).toEqual([]);
     });
 
     it('queues many trail notifications in one statement', async () => {

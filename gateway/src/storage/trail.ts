@@ -73,18 +73,20 @@ export interface TrailRepo {
 
 /**
  * The INSERT … SELECT of notifications from four parameter arrays numbered from `$first`, and
- * those arrays; also used inside the statement that logs verifications with their notifications.
+ * those arrays; also used inside the statement that settles verifications, where `filter` (a
+ * JOIN/WHERE on the source `t`) keeps only the notifications of rows that stand.
  */
 export function trailRows(
   ns: readonly NewTrailNotification[],
   first = 1,
+  filter = '',
 ): { sql: string; params: unknown[] } {
   const [a, b, c, d] = [first, first + 1, first + 2, first + 3];
   return {
     sql: `INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
-       SELECT id, verification_id, target_msp, payload::jsonb
+       SELECT t.id, t.verification_id, t.target_msp, t.payload::jsonb
        FROM unnest($${a}::text[], $${b}::text[], $${c}::text[], $${d}::text[])
-         AS t(id, verification_id, target_msp, payload)`,
+         AS t(id, verification_id, target_msp, payload) ${filter}`,
     params: [
       ns.map((n) => n.id),
       ns.map((n) => n.verificationId),

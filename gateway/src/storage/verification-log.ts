@@ -4,6 +4,7 @@ import type { IsoTime } from '@licence-ledger/domain';
 import type { Queryable } from './db';
 import { trailRows } from './trail';
 import type { NewTrailNotification } from './trail';
+import type { JtiClaim } from './replay';
 import { iso, keysetPage } from './rows';
 import type { KeysetPage, Paged } from './rows';
 
@@ -24,6 +25,13 @@ export interface NewVerification {
   readonly jti: string | null;
   /** Defaults to the database's now. */
   readonly at?: Date;
+}
+
+/** A verification of this gateway to settle: its row as it stands when its token id (if any) is fresh. */
+export interface Settlement extends NewVerification {
+  readonly id: string;
+  /** The presentation token id to claim with the row (one-time use); absent when the answer did not depend on it. */
+  readonly claim?: JtiClaim;
 }
 
 /** A verification another province's gateway reported for a licence this province issued. */
@@ -72,13 +80,17 @@ export interface VerificationLogRepo {
   /** Inserts this gateway's own verifications in one statement; entries in the order given. */
   insertMany(entries: readonly NewVerification[]): Promise<VerificationEntry[]>;
   /**
-   * Inserts this gateway's own verifications and the trail notifications that report them, in one
-   * statement: all of them or none. Each notification names one of `entries` by its id.
+   * Settles this gateway's verifications in one statement: claims each entry's token id (the first
+   * occurrence of an id in `entries` can win, as ReplayRepo.claimMany), logs every entry, and queues
+   * the trail notifications (each names an entry by id). An entry whose id was claimed before is
+   * logged with result `replayedResult` and no licence, and its notifications are dropped. Answers,
+   * in order, whether each entry stands as given (true for entries without a claim).
    */
-  insertWithTrail(
-    entries: readonly (NewVerification & { readonly id: string })[],
+  settle(
+    entries: readonly Settlement[],
     notifications: readonly NewTrailNotification[],
-  ): Promise<void>;
+    replayedResult: string,
+  ): Promise<boolean[]>;
   /** Records a reported verification; undefined when the same notification was recorded before. */
   insertReported(entry: ReportedVerification): Promise<VerificationEntry | undefined>;
   /** Verifications of any of `licenceIds`, newest first. */
@@ -153,19 +165,60 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     });
   };
 
-  const insertWithTrail = async (
-    entries: readonly (NewVerification & { readonly id: string })[],
+  const settle = async (
+    entries: readonly Settlement[],
     notifications: readonly NewTrailNotification[],
-  ): Promise<void> => {
-    if (entries.length === 0) return;
-    const { sql, params } = localRows(
+    replayedResult: string,
+  ): Promise<boolean[]> => {
+    if (entries.length === 0) return [];
+    const { params } = localRows(
       entries,
       entries.map((e) => e.id),
     );
-    const trail = trailRows(notifications, params.length + 1);
-    // One statement is atomic without BEGIN/COMMIT round trips; the foreign key from a
-    // notification to its row is checked at the end of the statement, when both exist.
-    await db.query(`WITH logged AS (${sql} RETURNING id) ${trail.sql}`, [...params, ...trail.params]);
+    const claimJti = entries.map((e) => e.claim?.jti ?? null);
+    const claimExp = entries.map((e) => e.claim?.exp ?? null);
+    const trail = trailRows(
+      notifications,
+      params.length + 4,
+      // A notification naming no entry is kept, so the foreign key refuses it (a caller's bug).
+      'LEFT JOIN settled s ON s.id = t.verification_id WHERE s.fresh IS NOT FALSE',
+    );
+    const { rows } = await db.query<{ id: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+           $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::timestamptz[])
+           WITH ORDINALITY AS t(id, licence_id, issuer_msp, verifier_province, verifier_agency,
+             verifier_sub, purpose, result, jti, at, claim_jti, claim_exp, ord)
+       ),
+       firsts AS (
+         SELECT DISTINCT ON (claim_jti) id, claim_jti, claim_exp FROM input
+         WHERE claim_jti IS NOT NULL ORDER BY claim_jti, ord
+       ),
+       claimed AS (
+         INSERT INTO replay (jti, exp) SELECT claim_jti, claim_exp FROM firsts
+         ON CONFLICT (jti) DO NOTHING RETURNING jti
+       ),
+       settled AS (
+         SELECT i.*, (i.claim_jti IS NULL
+           OR i.id IN (SELECT f.id FROM firsts f JOIN claimed c ON c.jti = f.claim_jti)) AS fresh
+         FROM input i
+       ),
+       logged AS (
+         INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province,
+           verifier_agency, verifier_sub, purpose, result, jti, at)
+         SELECT id, CASE WHEN fresh THEN licence_id END, CASE WHEN fresh THEN issuer_msp END,
+           verifier_province, verifier_agency, verifier_sub, purpose,
+           CASE WHEN fresh THEN result ELSE $13 END, jti,
+           COALESCE(at, date_trunc('milliseconds', now()))
+         FROM settled
+         RETURNING id
+       ),
+       queued AS (${trail.sql})
+       SELECT id FROM settled WHERE fresh`,
+      [...params, claimJti, claimExp, replayedResult, ...trail.params],
+    );
+    const standing = new Set(rows.map((r) => r.id));
+    return entries.map((e) => standing.has(e.id));
   };
 
   return {
@@ -174,7 +227,7 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
       return entry!;
     },
     insertMany,
-    insertWithTrail,
+    settle,
     insertReported,
     async listByLicences(licenceIds, page) {
       if (licenceIds.length === 0) return { items: [], next: undefined };

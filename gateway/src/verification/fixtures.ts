@@ -204,12 +204,13 @@ export async function makeWorld(): Promise<World> {
 /** A fake ledger over the world's maps; `fail` makes every read throw (the peer is down). */
 export function fakeLedger(
   world: World,
-  opts: { fail?: () => boolean } = {},
+  /** `fail(name)`: whether the call of ledger read `name` fails. */
+  opts: { fail?: (name: string) => boolean } = {},
 ): VerificationLedger & { calls: string[] } {
   const calls: string[] = [];
   const read = <T>(name: string, value: T): Promise<T> => {
     calls.push(name);
-    if (opts.fail?.() === true) return Promise.reject(new Error('peer unavailable'));
+    if (opts.fail?.(name) === true) return Promise.reject(new Error('peer unavailable'));
     return Promise.resolve(value);
   };
   return {

@@ -450,6 +450,18 @@ describe('createVerifier', () => {
     }
   });
 
+  it('leaves the token usable when a ledger read fails after the other checks passed', async () => {
+    // Regression guard: the claim comes after every read, so a retry of the same token can be VALID.
+    const replay = memoryReplay();
+    const token = await present();
+    const failing = fakeLedger(world, { fail: (name) => name === 'getRecognitionRuleHistory' });
+    expect((await verifierFor({ ledger: failing, replay }).verify({ token })).result).toBe(
+      'STATUS_UNAVAILABLE',
+    );
+    expect(replay.seen.size).toBe(0);
+    expect((await verifierFor({ replay }).verify({ token })).result).toBe('VALID');
+  });
+
   it('is STATUS_UNAVAILABLE when the replay store fails', async () => {
     const replay = { ...memoryReplay(), claimJti: () => Promise.reject(new Error('db down')) };
     const r = await verifierFor({ replay }).verify({ token: await present() });
@@ -457,6 +469,51 @@ describe('createVerifier', () => {
     expect(r.receipt.split('.')).toHaveLength(3);
   });
 });
+describe('assess and conclude (the claim settled by the caller)', () => {
+  const receiptResult = (r: { receipt: string }) =>
+    (JSON.parse(Buffer.from(r.receipt.split('.')[1]!, 'base64url').toString()) as { result: string }).result;
+
+  it('assesses without writing, and names the token id to claim', async () => {
+    const replay = memoryReplay();
+    const verifier = verifierFor({ replay });
+    const token = await present();
+    const a = await verifier.assess({ token, purpose: '核验 check' });
+    expect(replay.seen.size).toBe(0);
+    expect(a.draft.result).toBe('VALID');
+    expect(a.draft.licence?.id).toBe(world.licence.id);
+    expect(a.claim?.jti).toMatch(/./);
+    expect(Date.parse(a.claim!.expIso)).toBeGreaterThan(NOW.getTime());
+    const fresh = await verifier.conclude(a, 'fresh');
+    expect(fresh.result).toBe('VALID');
+    expect(receiptResult(fresh)).toBe('VALID');
+  });
+
+  it('concludes REPLAYED or STATUS_UNAVAILABLE, without the licence, when the claim did not stand', async () => {
+    const verifier = verifierFor();
+    const a = await verifier.assess({ token: await present() });
+    const replayed = await verifier.conclude(a, 'replayed');
+    expect(replayed).toMatchObject({ result: 'REPLAYED', reason: { code: 'REPLAYED' } });
+    expect(replayed.licence).toBeUndefined();
+    expect(replayed.disclosed).toBeUndefined();
+    expect(receiptResult(replayed)).toBe('REPLAYED');
+    const unavailable = await verifier.conclude(a, 'unavailable');
+    expect(unavailable).toMatchObject({
+      result: 'STATUS_UNAVAILABLE',
+      reason: { code: 'CLAIM_UNAVAILABLE' },
+    });
+    expect(receiptResult(unavailable)).toBe('STATUS_UNAVAILABLE');
+    expect(unavailable.ledger).toEqual(a.draft.ledger);
+  });
+
+  it('needs no claim for an answer reached before the token was trusted, and keeps that answer', async () => {
+    const verifier = verifierFor();
+    const forged = await signRaw(baseClaims(), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    const a = await verifier.assess({ token: forged });
+    expect(a.claim).toBeUndefined();
+    expect((await verifier.conclude(a, 'unavailable')).result).toBe('INVALID_SIGNATURE');
+  });
+});
+
 describe('createVerifier with a RegistryCache', () => {
   let clock: number;
   const cacheOver = (ledger: VerificationLedger, ttlMs = 30_000) =>

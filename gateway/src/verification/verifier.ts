@@ -39,10 +39,38 @@ export interface VerificationRequest {
   readonly purpose?: string;
 }
 
+/**
+ * A verification with every check done but the token id's one-time use: what the answer is when
+ * the token is presented for the first time, and the token id to claim before that answer stands.
+ */
+export interface Assessment {
+  /** The answer, without its receipt, when the token id is fresh (or when no claim is needed). */
+  readonly draft: Omit<VerificationResult, 'receipt'>;
+  /** The token id to claim, until the token's expiry; absent when the answer does not depend on it. */
+  readonly claim?: { readonly jti: string; readonly expIso: string };
+  /** The licence id the token names, once its signature verified (the receipt carries it). */
+  readonly lid?: string;
+  /** The declared purpose (the receipt carries its hash). */
+  readonly purpose?: string;
+}
+
+/** How the claim of an assessment's token id came out. */
+export type ClaimOutcome = 'fresh' | 'replayed' | 'unavailable';
+
 /** Verifies presentation tokens. */
 export interface Verifier {
-  /** Never throws for any input: every outcome is a VerificationResult. */
+  /** Never throws for any input: every outcome is a VerificationResult. Claims the token id through deps.replay. */
   verify(req: VerificationRequest): Promise<VerificationResult>;
+  /**
+   * Every check except the claim of the token id, with no write; for a caller that claims the id
+   * together with other writes (the verification log) and then calls conclude(). Never throws.
+   */
+  assess(req: VerificationRequest): Promise<Assessment>;
+  /**
+   * The answer to an assessment once its claim is settled ('fresh' also when it had none): REPLAYED
+   * for a token id claimed before, STATUS_UNAVAILABLE when the claim could not be made; signed.
+   */
+  conclude(assessment: Assessment, claim: ClaimOutcome): Promise<VerificationResult>;
 }
 
 /** Where verification stopped, and what may be shown at that point. */
@@ -58,13 +86,26 @@ interface Decision {
 interface Trail {
   ledger: LedgerPoint | null;
   lid?: string;
-  jti?: string;
+  /** The token id to claim once every other check has passed. */
+  claim?: { jti: string; expIso: string };
 }
 
 const stop = (result: VerificationCode, code: string, text: string): Decision => ({
   result,
   reason: { code, text },
 });
+
+const REPLAYED = stop('REPLAYED', 'REPLAYED', 'this token has already been presented');
+const LEDGER_UNAVAILABLE = stop(
+  'STATUS_UNAVAILABLE',
+  'LEDGER_UNAVAILABLE',
+  'the ledger could not be read; try again',
+);
+const CLAIM_UNAVAILABLE = stop(
+  'STATUS_UNAVAILABLE',
+  'CLAIM_UNAVAILABLE',
+  "the token's one-time use could not be recorded; try again",
+);
 
 /**
  * Builds a verifier over the province's own ledger copy and replay store. Registry data comes
@@ -157,9 +198,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const issuance = await checkIssuance(licence, kid, key, province);
     if (issuance !== undefined) return issuance;
 
-    trail.jti = claims.jti;
-    const fresh = await deps.replay.claimJti(claims.jti, new Date(claims.exp * 1000).toISOString());
-    if (!fresh) return stop('REPLAYED', 'REPLAYED', 'this token has already been presented');
+    // Every answer from here on is for a token presented once: the caller claims its id (see
+    // conclude), after every read, so a failed read leaves the token usable for a retry.
+    trail.claim = { jti: claims.jti, expIso: new Date(claims.exp * 1000).toISOString() };
 
     const disclosed: Record<string, string | number | boolean> = {};
     for (const { name, value } of named) disclosed[name] = value;
@@ -253,35 +294,64 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       : { basis: 'rule', ruleVersion: rule.version, localEquivalentType: rule.localEquivalentType };
   }
 
+  async function assess(req: VerificationRequest): Promise<Assessment> {
+    const now = deps.clock();
+    const trail: Trail = { ledger: null };
+    let decision: Decision;
+    try {
+      decision = await decide(req.token, now, trail);
+    } catch {
+      // A ledger failure: the status could not be established.
+      decision = LEDGER_UNAVAILABLE;
+      delete trail.claim;
+    }
+    return {
+      draft: { ...decision, ledger: trail.ledger, verifiedAt: now.toISOString() },
+      ...(trail.claim === undefined ? {} : { claim: trail.claim }),
+      ...(trail.lid === undefined ? {} : { lid: trail.lid }),
+      ...(typeof req.purpose === 'string' ? { purpose: req.purpose } : {}),
+    };
+  }
+
+  async function conclude(assessment: Assessment, claim: ClaimOutcome): Promise<VerificationResult> {
+    const { draft } = assessment;
+    const answer: Omit<VerificationResult, 'receipt'> =
+      assessment.claim === undefined || claim === 'fresh'
+        ? draft
+        : {
+            ...(claim === 'replayed' ? REPLAYED : CLAIM_UNAVAILABLE),
+            ledger: draft.ledger,
+            verifiedAt: draft.verifiedAt,
+          };
+    const receipt = await deps.receiptSigner.sign(
+      {
+        result: answer.result,
+        ...(assessment.lid === undefined ? {} : { lid: assessment.lid }),
+        ...(assessment.purpose === undefined ? {} : { purposeHash: sha256b64url(assessment.purpose) }),
+        verifiedAt: answer.verifiedAt,
+        ledger: answer.ledger,
+        verifier: deps.myMsp,
+        iat: Math.floor(Date.parse(answer.verifiedAt) / 1000),
+      },
+      RECEIPT_TYP,
+    );
+    return { ...answer, receipt };
+  }
+
   return {
+    assess,
+    conclude,
     async verify(req: VerificationRequest): Promise<VerificationResult> {
-      const now = deps.clock();
-      const trail: Trail = { ledger: null };
-      let decision: Decision;
+      const assessment = await assess(req);
+      if (assessment.claim === undefined) return conclude(assessment, 'fresh');
+      let outcome: ClaimOutcome;
       try {
-        decision = await decide(req.token, now, trail);
+        const { jti, expIso } = assessment.claim;
+        outcome = (await deps.replay.claimJti(jti, expIso)) ? 'fresh' : 'replayed';
       } catch {
-        // A ledger or replay-store failure: the status could not be established.
-        decision = stop(
-          'STATUS_UNAVAILABLE',
-          'LEDGER_UNAVAILABLE',
-          'the ledger could not be read; try again',
-        );
+        outcome = 'unavailable';
       }
-      const verifiedAt = now.toISOString();
-      const receipt = await deps.receiptSigner.sign(
-        {
-          result: decision.result,
-          ...(trail.lid === undefined ? {} : { lid: trail.lid }),
-          ...(typeof req.purpose === 'string' ? { purposeHash: sha256b64url(req.purpose) } : {}),
-          verifiedAt,
-          ledger: trail.ledger,
-          verifier: deps.myMsp,
-          iat: Math.floor(now.getTime() / 1000),
-        },
-        RECEIPT_TYP,
-      );
-      return { ...decision, ledger: trail.ledger, verifiedAt, receipt };
+      return conclude(assessment, outcome);
     },
   };
 }
