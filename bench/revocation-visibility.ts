@@ -5,7 +5,10 @@
  *   ledger:     Zhejiang's own ledger read (ReadLicence with its verifier identity: what its
  *               verification path reads) returns status 07;
  *   projection: Zhejiang's status_projection row (fed by its chaincode-event listener, checkpoint
- *               in the same DB transaction) shows status 07.
+ *               in the same DB transaction) shows status 07;
+ *   verification: the licence read Zhejiang's verification makes (through its status cache, which
+ *               holds the record from a read just before the revocation, as after a verification;
+ *               the chaincode event drops it) shows status 07.
  * All provinces share ONE embedded ledger in this process, so this measures block cutting, commit,
  * event delivery and the projection's DB write, not network propagation between peers; Zhejiang is
  * polled every `--poll-ms` (default 2 ms), which bounds the resolution.
@@ -58,8 +61,15 @@ export async function revocationVisibility(
     const ack: number[] = [];
     const ledger: number[] = [];
     const projection: number[] = [];
+    const verification: number[] = [];
     for (const id of ids) {
+      // As after a verification of this licence: Zhejiang's status cache holds the record.
+      await zj.verification.registry.licence(id);
       const t0 = performance.now();
+      const verificationSeen = firstSeen(
+        async () => (await zj.verification.registry.licence(id)).record?.status === REVOKED,
+        pollMs,
+      );
       const ledgerSeen = firstSeen(
         async () => (await zj.ctx.ledger.verifier.readLicence(id))?.status === REVOKED,
         pollMs,
@@ -79,11 +89,13 @@ export async function revocationVisibility(
       ack.push(tAck - t0);
       ledger.push((await ledgerSeen) - t0);
       projection.push((await projectionSeen) - t0);
+      verification.push((await verificationSeen) - t0);
     }
     const figures = {
       ackMs: summarise(ack),
       zhejiangLedgerReadMs: summarise(ledger),
       zhejiangProjectionMs: summarise(projection),
+      zhejiangVerificationReadMs: summarise(verification),
     };
     const doc = {
       benchmark: 'revocation-visibility',
@@ -99,6 +111,7 @@ export async function revocationVisibility(
           ledger: "Zhejiang's verifier identity's ReadLicence (what its verification path reads)",
           projection:
             "Zhejiang's status_projection row in its own embedded Postgres (fed by its event listener)",
+          verification: `the licence read of Zhejiang's verification, through its status cache (STATUS_CACHE_TTL_MS ${zj.ctx.config.statusCacheTtlMs} ms), warmed just before the revocation; the block's chaincode event drops the record`,
         },
         pollMs,
         samples,

@@ -39,8 +39,12 @@ export interface GatewayAgentReady {
   readonly issuerBearer: string;
   /** SPKI PEM of the key that signs the minted presentation tokens. */
   readonly presentationKeyPem: string;
+  /** The few licences the "hot" runs spread their tokens over (see MintArgs.pool). */
   readonly licenceIds: readonly string[];
+  /** How many licences the "distinct" pool holds (BENCH_DISTINCT_LICENCES; 0: none issued). */
+  readonly distinctLicences: number;
   readonly settings: {
+    readonly statusCacheTtlMs: number;
     readonly verifyRateLimitPerMinute: number;
     readonly presentationTtlSeconds: number;
     readonly logLevel: string;
@@ -52,6 +56,12 @@ export interface GatewayAgentReady {
 export interface MintArgs {
   readonly count: number;
   readonly disclose: readonly string[];
+  /**
+   * 'hot': tokens cycle over a few licences, so Zhejiang's status cache answers most reads;
+   * 'distinct' (the default when that pool exists): over so many licences that no record is reused
+   * within the cache's TTL, as when every verification is of another citizen's licence.
+   */
+  readonly pool?: 'hot' | 'distinct';
 }
 
 /** Arguments of 'issueService' (it answers a LoopResult). */
@@ -166,8 +176,8 @@ function serverSideRecorder(server: Server): { reset(): void; read(): ServerSide
   };
 }
 
-/** Licences the verification tokens are spread over. */
-const LICENCES = 20;
+/** Licences of the hot pool. */
+const HOT_LICENCES = 20;
 
 serveAgent(async () => {
   // The verification rate limit is a per-caller abuse guard; the benchmark's single verifier
@@ -179,7 +189,8 @@ serveAgent(async () => {
   try {
     const gd = bc.cluster.province(GD);
     const zj = bc.cluster.province(ZJ);
-    const licenceIds = await issueInGuangdong(bc, LICENCES);
+    const licenceIds = await issueInGuangdong(bc, HOT_LICENCES);
+    const distinctIds = await issueInGuangdong(bc, Number(process.env.BENCH_DISTINCT_LICENCES ?? '0'));
     const gdServer = await listen(gd.runtime.app, 0, '127.0.0.1');
     servers.push(gdServer);
     const zjServer = await listen(zj.runtime.app, 0, '127.0.0.1');
@@ -198,7 +209,9 @@ serveAgent(async () => {
       issuerBearer: await bc.bearer('issuer', GD, GD_DMV),
       presentationKeyPem: createPublicKey(key.privateKey).export({ format: 'pem', type: 'spki' }).toString(),
       licenceIds,
+      distinctLicences: distinctIds.length,
       settings: {
+        statusCacheTtlMs: zj.config.statusCacheTtlMs,
         verifyRateLimitPerMinute,
         presentationTtlSeconds: zj.config.presentationTtlSeconds,
         logLevel: zj.config.logLevel,
@@ -208,15 +221,17 @@ serveAgent(async () => {
             : 'a PostgreSQL server (BENCH_DATABASE_URL), one database per province, pool of 10',
       },
     };
-    let nextLicence = 0;
+    const next = { hot: 0, distinct: 0 };
     return {
       ready,
       handlers: {
         async mint(raw) {
-          const { count, disclose } = raw as MintArgs;
+          const { count, disclose, pool: asked } = raw as MintArgs;
+          const pool = asked ?? (distinctIds.length > 0 ? 'distinct' : 'hot');
+          const ids = pool === 'distinct' && distinctIds.length > 0 ? distinctIds : licenceIds;
           const tokens: string[] = [];
           for (let i = 0; i < count; i++) {
-            const id = licenceIds[nextLicence++ % licenceIds.length]!;
+            const id = ids[next[pool]++ % ids.length]!;
             tokens.push(await minter.mint(id, disclose));
           }
           return tokens;

@@ -213,6 +213,21 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('status cache', () => {
+    it('reuses a licence record for 2 s by default, and reads STATUS_CACHE_TTL_MS from 0 to 5000', () => {
+      expect(loadConfig({}).statusCacheTtlMs).toBe(2_000);
+      expect(loadConfig({ STATUS_CACHE_TTL_MS: '0' }).statusCacheTtlMs).toBe(0);
+      expect(loadConfig({ STATUS_CACHE_TTL_MS: '5000' }).statusCacheTtlMs).toBe(5_000);
+    });
+
+    it('refuses a TTL beyond the 5 s bound or below 0, also as an override', () => {
+      for (const bad of ['5001', '-1', '1.5', 'soon']) {
+        expect(failure({ STATUS_CACHE_TTL_MS: bad }).details?.variables).toEqual(['STATUS_CACHE_TTL_MS']);
+      }
+      expect(() => loadConfig({}, { statusCacheTtlMs: 60_000 })).toThrow(/STATUS_CACHE_TTL_MS/);
+    });
+  });
+
   describe('trail peers and retries', () => {
     const key = { kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', kid: 'zj-receipt' };
     const zj = { msp: 'ZhejiangMSP', url: 'https://zj.example/', jwks: { keys: [key] } };

@@ -99,6 +99,12 @@ export interface GatewayConfig {
   readonly verifyRateLimitPerMinute: number;
   /** Trail notifications accepted per minute per sending address (the intake is public). */
   readonly trailRateLimitPerMinute: number;
+  /**
+   * How long verification may reuse a licence record read from the ledger, in ms (0: read it for
+   * every verification). The event listener drops a record as soon as a change of it is seen, so
+   * this bounds staleness only while events are not arriving.
+   */
+  readonly statusCacheTtlMs: number;
   /** The other provinces' gateways (empty: no trail notifications sent or accepted). */
   readonly trailPeers: readonly TrailPeer[];
   /** Backoff of trail deliveries. */
@@ -122,6 +128,11 @@ export interface OutboxRecoveryConfig {
 
 /** Largest presentation lifetime an operator may configure (15 minutes). */
 export const MAX_PRESENTATION_TTL_SECONDS = 900;
+/**
+ * Longest an operator may let verification reuse a licence record (5 s, the bound the threat model
+ * sets for an online verifier's status cache).
+ */
+export const MAX_STATUS_CACHE_TTL_MS = 5_000;
 /** Largest request body an operator may configure (batch issuance stays well below this). */
 export const MAX_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -149,6 +160,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 64 * 1024,
   verifyRateLimitPerMinute: 600,
   trailRateLimitPerMinute: 12_000,
+  statusCacheTtlMs: 2_000,
   // 5 s doubling to an hour: 40 attempts keep trying for about a day and a half.
   trailRetry: { baseMs: 5_000, maxMs: 3_600_000, maxAttempts: 40 },
   outboxRecovery: { intervalMs: 30_000, staleAfterMs: 120_000 },
@@ -241,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<GatewayCon
     bodyLimitBytes: problems.size('BODY_LIMIT', str('BODY_LIMIT'), DEFAULTS.bodyLimitBytes),
     verifyRateLimitPerMinute: int('VERIFY_RATE_LIMIT', DEFAULTS.verifyRateLimitPerMinute, 1, 1_000_000),
     trailRateLimitPerMinute: int('TRAIL_RATE_LIMIT', DEFAULTS.trailRateLimitPerMinute, 1, 1_000_000),
+    statusCacheTtlMs: int('STATUS_CACHE_TTL_MS', DEFAULTS.statusCacheTtlMs, 0, MAX_STATUS_CACHE_TTL_MS),
     trailPeers: problems.trailPeers('TRAIL_PEERS', str('TRAIL_PEERS')),
     trailRetry: {
       baseMs: int('TRAIL_RETRY_BASE_MS', DEFAULTS.trailRetry.baseMs, 1, 86_400_000),
@@ -272,6 +285,7 @@ function checkWhole(c: GatewayConfig, problems: Problems): void {
   range('BODY_LIMIT', c.bodyLimitBytes, 1, MAX_BODY_LIMIT_BYTES);
   range('VERIFY_RATE_LIMIT', c.verifyRateLimitPerMinute, 1, 1_000_000);
   range('TRAIL_RATE_LIMIT', c.trailRateLimitPerMinute, 1, 1_000_000);
+  range('STATUS_CACHE_TTL_MS', c.statusCacheTtlMs, 0, MAX_STATUS_CACHE_TTL_MS);
   if (!MSP_ID_PATTERN.test(c.provinceMsp)) {
     problems.add('PROVINCE_MSP', 'must be an MSP ID such as GuangdongMSP');
   }

@@ -262,6 +262,58 @@ describe('gateway endpoints', () => {
     });
   });
 
+  describe('status cache (STATUS_CACHE_TTL_MS)', () => {
+    const verifyIn = (province: string, bearer: string, token: string) =>
+      t
+        .http(province)
+        .post('/api/v1/verifications')
+        .set('authorization', bearer)
+        .send({ token, purpose: '状态缓存 status cache' });
+    const revoke = (id: string) =>
+      t
+        .http(GD)
+        .post(`/api/v1/licences/${id}/status`)
+        .set('authorization', gdIssuer)
+        .send({ action: 'revoke', reasonCode: 'CACHE_TEST', reasonText: '缓存测试' });
+
+    it("reuses a verified licence's record, and answers REVOKED once Zhejiang's listener has seen the revocation", async () => {
+      const { body } = await issue();
+      const id = body.licence.id as string;
+      const token = async () => (await presentation(t, gdHolder, id, ['class'])).body.token as string;
+      const zj = t.cluster.province(ZJ).runtime.services;
+      expect((await verifyIn(ZJ, zjVerifier, await token())).body.result).toBe('VALID');
+      const before = zj.verification.registry.stats().licences.hits;
+      const cached = await verifyIn(ZJ, zjVerifier, await token());
+      expect(cached.body.result).toBe('VALID');
+      expect(zj.verification.registry.stats().licences.hits).toBe(before + 1);
+
+      const revoked = await revoke(id);
+      expect(revoked.status).toBe(200);
+      // Like any province, Zhejiang answers from its own view of the ledger: the block's event
+      // drops the cached record (a 2 s TTL would otherwise still hold it).
+      await zj.projection.caughtUp(revoked.body.blockNumber as number);
+      const after = await verifyIn(ZJ, zjVerifier, await token());
+      expect(after.body).toMatchObject({ result: 'REVOKED', reason: { code: 'CACHE_TEST' } });
+      expect(after.body.ledger.height).toBeGreaterThan(revoked.body.blockNumber as number);
+    });
+
+    it('drops the record in the issuing gateway as the change commits, before any event arrives', async () => {
+      const { body } = await issue();
+      const id = body.licence.id as string;
+      const gdVerifier = await t.token({ role: 'verifier', province: GD });
+      const gd = t.cluster.province(GD).runtime.services;
+      const token = async () => (await presentation(t, gdHolder, id, [])).body.token as string;
+      expect((await verifyIn(GD, gdVerifier, await token())).body.result).toBe('VALID');
+      await gd.projection.stop();
+      try {
+        expect((await revoke(id)).status).toBe(200);
+        expect((await verifyIn(GD, gdVerifier, await token())).body.result).toBe('REVOKED');
+      } finally {
+        gd.projection.start();
+      }
+    });
+  });
+
   describe('verification when its database write fails', () => {
     it('never answers VALID without the claim written, keeps answers that needed none, and leaves the token usable', async () => {
       const { body } = await issue();

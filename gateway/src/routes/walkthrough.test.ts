@@ -60,6 +60,8 @@ describe('walk-through: issue in Guangdong, verify in Zhejiang, revoke, verify a
       .send({ action: 'revoke', reasonCode: 'DRUNK_DRIVING', reasonText: '醉酒驾驶' });
     expect(revoked.status).toBe(200);
     expect(revoked.body.licence).toMatchObject({ status: '07', statusReasonCode: 'DRUNK_DRIVING' });
+    // Zhejiang answers from its own view: it has the revocation once its listener saw the block.
+    await t.cluster.province(ZJ).runtime.services.projection.caughtUp(revoked.body.blockNumber as number);
 
     const second = await t
       .http(ZJ)

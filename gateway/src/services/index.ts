@@ -46,7 +46,9 @@ export function createServices(
     ctx,
     issuance,
     outboxRecovery: new OutboxRecovery(ctx, issuance),
-    licences: new LicenceService(ctx),
+    licences: new LicenceService(ctx, (id) =>
+      verification.registry.invalidate({ entity: 'licence', key: id, action: 'changed here' }),
+    ),
     holder: new HolderService(ctx, issuance.types),
     verification,
     admin: new AdminService(ctx),

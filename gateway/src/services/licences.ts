@@ -58,7 +58,14 @@ export interface LicenceListItem {
 
 /** Licence operations for one province. */
 export class LicenceService {
-  constructor(private readonly ctx: ProvinceContext) {}
+  constructor(
+    private readonly ctx: ProvinceContext,
+    /**
+     * Told of every licence this service changed, once the change is committed, so this gateway's
+     * own caches drop the record at once instead of when the block's event arrives.
+     */
+    private readonly changed: (licenceId: string) => void = () => undefined,
+  ) {}
 
   /** Applies a status change by the transition table. */
   async changeStatus(principal: Principal, id: string, input: StatusChangeInput): Promise<ChangeOutcome> {
@@ -75,6 +82,7 @@ export class LicenceService {
       reasonCode: input.reasonCode,
       reasonText: input.reasonText,
     });
+    this.changed(id);
     this.ctx.logger.info({ licenceId: id, action: input.action, txId }, 'licence status changed');
     return { licence: value, txId, blockNumber };
   }
@@ -88,6 +96,7 @@ export class LicenceService {
     const record = await this.existing(id);
     const client = writerFor(this.ctx, principal, record);
     const { value, txId, blockNumber } = await client.transferOut({ id, ...input });
+    this.changed(id);
     return { licence: value, txId, blockNumber };
   }
 
@@ -96,6 +105,7 @@ export class LicenceService {
     const record = await this.existing(id);
     const client = writerFor(this.ctx, principal, record);
     const { value, txId, blockNumber } = await client.cancelTransfer(id);
+    this.changed(id);
     return { licence: value, txId, blockNumber };
   }
 

@@ -91,7 +91,7 @@ async function enqueueNotifications(
 /** Follows the ledger's events for one province database. */
 /** Who wants to hear about registry changes seen in ledger events. */
 export interface RegistryListener {
-  /** A registry item (key, agency, province, type, rule…) changed. */
+  /** An item (licence, key, agency, province, type, rule…) changed. */
   changed?(item: EventItem): void;
   /** The listener (re)connected and may have missed events. */
   resync?(): void;
@@ -140,11 +140,14 @@ export class ProjectionListener {
         { txId: event.txId, event: event.eventName },
         'skipping an unreadable chaincode event',
       );
+      // What it changed is unknown: caches start afresh.
+      this.registry.resync?.();
     } else {
       for (const item of payload.items) {
+        // Caches drop the item before the projection is written, as soon as the change is seen.
+        this.registry.changed?.(item);
         const s = statusOf(item, event, event.timestamp !== '' ? event.timestamp : payload.at);
         if (s !== undefined) statuses.push(s);
-        else this.registry.changed?.(item);
       }
     }
     const notifications = statuses.map((s) => ({
@@ -195,6 +198,9 @@ export class ProjectionListener {
         }
       } catch (error) {
         if (!this.running) break;
+        // Changes made while the stream is down are not seen: drop what caches hold now, and
+        // again when the stream is back (above).
+        this.registry.resync?.();
         const code =
           error instanceof Error && 'code' in error && isErrorCode(error.code) ? error.code : 'INTERNAL';
         this.ctx.logger.warn({ code }, 'event listener failed; restarting from the checkpoint');

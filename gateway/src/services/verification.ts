@@ -32,11 +32,14 @@ export class VerificationService {
    * and trail notification, in one statement per batch, one durable write per answer.
    */
   private readonly settlements: GroupCommit<Outcome, boolean>;
-  /** Registry reads (keys, provinces, types, rules) kept between verifications; the event listener invalidates them. */
+  /**
+   * Registry reads (keys, provinces, types, rules) and licence records (for STATUS_CACHE_TTL_MS)
+   * kept between verifications; the event listener invalidates them.
+   */
   readonly registry: RegistryCache;
 
   constructor(private readonly ctx: ProvinceContext) {
-    this.registry = new RegistryCache(ctx.ledger.verifier);
+    this.registry = new RegistryCache(ctx.ledger.verifier, { licenceTtlMs: ctx.config.statusCacheTtlMs });
     this.settlements = new GroupCommit((outcomes) => this.settle(outcomes));
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,

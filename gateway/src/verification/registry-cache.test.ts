@@ -1,7 +1,7 @@
-import type { SigningKey } from '@licence-ledger/domain';
+import type { LicenceRecord, SigningKey } from '@licence-ledger/domain';
 import { GD, ZJ, fakeLedger, makeKey, makeWorld, type World } from './fixtures';
 import { Lru } from './lru';
-import type { RegistryReads } from './ports';
+import type { VerificationLedger } from './ports';
 import { RegistryCache } from './registry-cache';
 
 let world: World;
@@ -17,7 +17,10 @@ beforeEach(async () => {
 
 const count = (calls: string[], name: string) => calls.filter((c) => c === name).length;
 
-function cacheOver(ledger: RegistryReads, opts: { ttlMs?: number; maxEntries?: number } = {}) {
+function cacheOver(
+  ledger: VerificationLedger,
+  opts: { ttlMs?: number; maxEntries?: number; licenceTtlMs?: number } = {},
+) {
   return new RegistryCache(ledger, { now, ...opts });
 }
 
@@ -128,7 +131,7 @@ describe('RegistryCache', () => {
     expect(count(ledger.calls, 'getRecognitionRuleHistory')).toBe(3);
   });
 
-  it('ignores licence, agency and proposal events, and drops everything on bootstrap or invalidateAll', async () => {
+  it('ignores licence, agency and proposal events for registry entries, and drops everything on bootstrap or invalidateAll', async () => {
     const ledger = fakeLedger(world);
     const cache = cacheOver(ledger);
     await cache.signingKey(kid);
@@ -266,5 +269,95 @@ describe('Lru', () => {
     expect(lru.get(2)).toBeUndefined();
     expect(lru.get(1)).toBe(1);
     expect(lru.get(3)).toBe(3);
+  });
+});
+
+describe('RegistryCache: licence records', () => {
+  const revoked = (): void => {
+    world.licences.set(world.licence.id, { ...world.licence, status: '07' });
+  };
+
+  it('reads the record for every call by default, sharing only reads in flight', async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger);
+    await cache.licence(world.licence.id);
+    await cache.licence(world.licence.id);
+    expect(count(ledger.calls, 'readLicence')).toBe(2);
+    await Promise.all([cache.licence(world.licence.id), cache.licence(world.licence.id)]);
+    expect(count(ledger.calls, 'readLicence')).toBe(3);
+    expect(cache.stats().licences).toMatchObject({ hits: 0, joined: 1, size: 0 });
+  });
+
+  it('keeps a record for licenceTtlMs with the ledger point read before it, then reads it again', async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger, { licenceTtlMs: 2_000 });
+    const first = await cache.licence(world.licence.id);
+    expect(ledger.calls.slice(-2)).toEqual(['chainInfo', 'readLicence']);
+    expect(first.point).toEqual({ height: 42, time: '2026-06-01T00:00:00.000Z' });
+    revoked();
+    clock += 1_999;
+    const hit = await cache.licence(world.licence.id);
+    expect(hit.record?.status).toBe('01');
+    expect(hit.point).toEqual(first.point);
+    clock += 1;
+    expect((await cache.licence(world.licence.id)).record?.status).toBe('07');
+    expect(count(ledger.calls, 'readLicence')).toBe(2);
+  });
+
+  it("uses the caller's earlier ledger point on a miss instead of reading the height again", async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger, { licenceTtlMs: 2_000 });
+    const read = await cache.licence(world.licence.id, { height: 40, time: null });
+    expect(read.point).toEqual({ height: 40, time: null });
+    expect(count(ledger.calls, 'chainInfo')).toBe(0);
+  });
+
+  it('drops a record when an event names the licence, and on invalidateAll', async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger, { licenceTtlMs: 5_000 });
+    await cache.licence(world.licence.id);
+    revoked();
+    cache.invalidate({ entity: 'signingKey', key: kid, action: 'retire' });
+    expect((await cache.licence(world.licence.id)).record?.status).toBe('01');
+    cache.invalidate({ entity: 'licence', key: world.licence.id, action: 'revoke', status: '07' });
+    expect((await cache.licence(world.licence.id)).record?.status).toBe('07');
+    cache.invalidateAll();
+    await cache.licence(world.licence.id);
+    expect(count(ledger.calls, 'readLicence')).toBe(3);
+  });
+
+  it('does not keep a record whose read was in flight when the licence changed', async () => {
+    const gates = [deferred<LicenceRecord | null>(), deferred<LicenceRecord | null>()];
+    let reads = 0;
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(
+      { ...ledger, readLicence: () => gates[reads++]!.promise },
+      { licenceTtlMs: 5_000 },
+    );
+    const before = cache.licence(world.licence.id);
+    await Promise.resolve(); // the height is read first
+    await Promise.resolve();
+    cache.invalidate({ entity: 'licence', key: world.licence.id, action: 'revoke', status: '07' });
+    const after = cache.licence(world.licence.id);
+    gates[0]!.resolve(world.licence);
+    gates[1]!.resolve({ ...world.licence, status: '07' });
+    expect((await before).record?.status).toBe('01');
+    expect((await after).record?.status).toBe('07');
+    expect((await cache.licence(world.licence.id)).record?.status).toBe('07');
+    expect(reads).toBe(2);
+  });
+
+  it('never keeps a licence that is not on the ledger, or a record of another id', async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger, { licenceTtlMs: 5_000 });
+    expect((await cache.licence('GD-NOPE')).record).toBeNull();
+    expect((await cache.licence('GD-NOPE')).record).toBeNull();
+    expect(count(ledger.calls, 'readLicence')).toBe(2);
+    const liar = cacheOver(
+      { ...ledger, readLicence: () => Promise.resolve(world.licence) },
+      { licenceTtlMs: 5_000 },
+    );
+    expect((await liar.licence('GD-OTHER')).record).toBeNull();
+    expect(cache.stats().licences.size).toBe(0);
   });
 });

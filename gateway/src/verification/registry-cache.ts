@@ -1,7 +1,8 @@
 /**
  * A cache of the registry data verification reads on every request but that changes rarely:
- * signing keys, provinces, licence types and recognition-rule histories. Licence records (their
- * status) are never cached here: the verifier reads them live on every verification.
+ * signing keys, provinces, licence types and recognition-rule histories; and, only when
+ * `licenceTtlMs` is above 0, licence records (their status), each with the ledger point it was
+ * read at, so an answer always says how old its status is.
  *
  * Freshness, in order of strength:
  * - the gateway's ledger event listener calls invalidate() for every item of every RegistryChanged
@@ -24,10 +25,24 @@ import type {
   SigningKey,
 } from '@licence-ledger/domain';
 import { Lru } from './lru';
-import type { RegistryReads } from './ports';
+import type { LicenceRecord } from '@licence-ledger/domain';
+import type { VerificationLedger } from './ports';
+import type { LedgerPoint } from './result';
+
+/** A licence record as read from the ledger (null: not on it), with the point it was read at. */
+export interface LicenceRead {
+  readonly record: LicenceRecord | null;
+  /** The ledger's height (and last block time) just before the read: the record is at least this recent. */
+  readonly point: LedgerPoint;
+}
 
 /** Tuning of a RegistryCache. */
 export interface RegistryCacheOptions {
+  /**
+   * Lifetime of licence records, in ms. Default 0: every verification reads the record (concurrent
+   * reads of one record still share one ledger read). The gateway sets STATUS_CACHE_TTL_MS.
+   */
+  readonly licenceTtlMs?: number;
   /** Lifetime of signing keys and rule histories, in ms (0: not kept beyond the read). Default 30 000. */
   readonly ttlMs?: number;
   /** Lifetime of provinces and licence types, in ms. Default 600 000. */
@@ -51,6 +66,7 @@ export interface SlotStats {
 
 /** Counters per kind of entry. */
 export interface RegistryCacheStats {
+  readonly licences: SlotStats;
   readonly keys: SlotStats;
   readonly provinces: SlotStats;
   readonly types: SlotStats;
@@ -64,20 +80,20 @@ export const DEFAULT_REGISTRY_MAX_ENTRIES = 4096;
 /** Entries of one kind: TTL, size bound and shared in-flight reads. */
 class Slot<V> {
   private readonly values: Lru<string, { value: V; expiresAt: number }>;
-  private readonly pending = new Map<string, Promise<V | null>>();
+  private readonly pending = new Map<string, Promise<V>>();
   private counts = { hits: 0, misses: 0, joined: 0 };
 
   constructor(
     private readonly ttlMs: number,
     maxEntries: number,
     private readonly now: () => number,
-    /** Whether a read result is worth keeping (false for "not found"). */
+    /** Whether a read result is worth keeping (false for "not found", which is never kept). */
     private readonly keep: (value: V) => boolean,
   ) {
     this.values = new Lru(maxEntries);
   }
 
-  get(key: string, read: () => Promise<V | null>): Promise<V | null> {
+  get(key: string, read: () => Promise<V>): Promise<V> {
     const hit = this.values.get(key);
     if (hit !== undefined) {
       if (hit.expiresAt > this.now()) {
@@ -94,13 +110,13 @@ class Slot<V> {
     this.counts.misses++;
     // The entry's age counts from the start of the read: the ledger state is at least that old.
     const startedAt = this.now();
-    const promise: Promise<V | null> = read().then(
+    const promise: Promise<V> = read().then(
       (value) => {
         // An invalidation while the read was in flight removed it from `pending`: the answer may
         // predate the change, so it serves only the calls already waiting and is not kept.
         if (this.pending.get(key) === promise) {
           this.pending.delete(key);
-          if (value !== null && this.ttlMs > 0 && this.keep(value)) {
+          if (this.ttlMs > 0 && this.keep(value)) {
             this.values.set(key, { value, expiresAt: startedAt + this.ttlMs });
           }
         }
@@ -139,25 +155,42 @@ const ruleKey = (recognisingMsp: string, typeCode: string) => `${recognisingMsp}
 
 /** Registry reads through a cache with event-driven invalidation, a TTL, a size bound and shared misses. */
 export class RegistryCache {
-  private readonly keys: Slot<SigningKey>;
-  private readonly provinces: Slot<Province>;
-  private readonly types: Slot<LicenceType>;
+  private readonly licences: Slot<LicenceRead>;
+  private readonly keys: Slot<SigningKey | null>;
+  private readonly provinces: Slot<Province | null>;
+  private readonly types: Slot<LicenceType | null>;
   private readonly rules: Slot<readonly RecognitionRule[]>;
 
   constructor(
-    private readonly ledger: RegistryReads,
+    private readonly ledger: VerificationLedger,
     options: RegistryCacheOptions = {},
   ) {
+    const licenceTtlMs = nonNegative(options.licenceTtlMs ?? 0, 'licenceTtlMs');
     const ttlMs = nonNegative(options.ttlMs ?? DEFAULT_REGISTRY_TTL_MS, 'ttlMs');
     const writeOnceTtlMs = nonNegative(options.writeOnceTtlMs ?? DEFAULT_WRITE_ONCE_TTL_MS, 'writeOnceTtlMs');
     const max = options.maxEntries ?? DEFAULT_REGISTRY_MAX_ENTRIES;
     const now = options.now ?? (() => performance.now());
-    const always = () => true;
-    this.keys = new Slot(ttlMs, max, now, always);
-    this.provinces = new Slot(writeOnceTtlMs, max, now, always);
-    this.types = new Slot(writeOnceTtlMs, max, now, always);
+    const found = <T>(value: T | null) => value !== null;
+    // A licence not on the ledger is not kept, like any other not-found answer.
+    this.licences = new Slot(licenceTtlMs, max, now, (read) => read.record !== null);
+    this.keys = new Slot<SigningKey | null>(ttlMs, max, now, found);
+    this.provinces = new Slot<Province | null>(writeOnceTtlMs, max, now, found);
+    this.types = new Slot<LicenceType | null>(writeOnceTtlMs, max, now, found);
     // An empty history is "no rule": not kept, like any other not-found answer.
     this.rules = new Slot(ttlMs, max, now, (history) => history.length > 0);
+  }
+
+  /**
+   * The licence record `id` and the ledger point it was read at (see
+   * RegistryCacheOptions.licenceTtlMs). `pointBefore`, a point the caller read before this call,
+   * saves a second height read on a miss: the record read after it is at least that recent.
+   */
+  licence(id: string, pointBefore?: LedgerPoint): Promise<LicenceRead> {
+    return this.licences.get(id, async () => {
+      // The height first: the record read after it is at least that recent.
+      const point = pointBefore ?? (await this.ledger.chainInfo());
+      return { record: only(await this.ledger.readLicence(id), (r) => r.id === id), point };
+    });
   }
 
   /** The signing key `kid`, or null when the ledger has none (the verifier checks the record's kid). */
@@ -180,13 +213,12 @@ export class RegistryCache {
   }
 
   /** Every published version of `recognisingMsp`'s rule for `typeCode` (empty when there is none). */
-  async ruleHistory(recognisingMsp: string, typeCode: string): Promise<readonly RecognitionRule[]> {
-    const history = await this.rules.get(ruleKey(recognisingMsp, typeCode), async () => {
+  ruleHistory(recognisingMsp: string, typeCode: string): Promise<readonly RecognitionRule[]> {
+    return this.rules.get(ruleKey(recognisingMsp, typeCode), async () => {
       const all = await this.ledger.getRecognitionRuleHistory(recognisingMsp, typeCode);
       // Only versions of the rule asked for can decide recognition for it.
       return all.filter((r) => r.recognisingMsp === recognisingMsp && r.typeCode === typeCode);
     });
-    return history ?? [];
   }
 
   /** Drops whatever the registry change `item` (from a chaincode event) may have made stale. */
@@ -212,9 +244,11 @@ export class RegistryCache {
         return;
       }
       case 'licence':
+        this.licences.delete(item.key);
+        return;
       case 'agency':
       case 'proposal':
-        // Licences are read live; agencies and proposals are not read by verification.
+        // Not read by verification.
         return;
       default:
         // An entity this gateway does not know yet: dropping everything is always safe.
@@ -229,6 +263,7 @@ export class RegistryCache {
 
   /** Drops every entry and every read in flight (e.g. when the event listener restarts). */
   invalidateAll(): void {
+    this.licences.clear();
     this.keys.clear();
     this.provinces.clear();
     this.types.clear();
@@ -238,6 +273,7 @@ export class RegistryCache {
   /** Hit, miss and size counters per kind. */
   stats(): RegistryCacheStats {
     return {
+      licences: this.licences.stats(),
       keys: this.keys.stats(),
       provinces: this.provinces.stats(),
       types: this.types.stats(),

@@ -545,7 +545,7 @@ describe('createVerifier with a RegistryCache', () => {
     expect(ledger.calls.filter((c) => c === 'getProvince')).toEqual(['getProvince']);
   });
 
-  it('shows a status change on the next verification: the licence record is never cached', async () => {
+  it('shows a status change on the next verification when no licence TTL is set (the default)', async () => {
     const ledger = fakeLedger(world);
     const verifier = verifierFor({ ledger, registry: cacheOver(ledger) });
     expect((await verifier.verify({ token: await present() })).result).toBe('VALID');

@@ -108,9 +108,9 @@ const CLAIM_UNAVAILABLE = stop(
 );
 
 /**
- * Builds a verifier over the province's own ledger copy and replay store. Registry data comes
- * through `deps.registry` (see RegistryCache for how fresh it is); the licence record, and so its
- * status, is read from the ledger on every verification.
+ * Builds a verifier over the province's own ledger copy and replay store. Registry data and licence
+ * records come through `deps.registry` (see RegistryCache for how fresh each is); without one, the
+ * licence record, and so its status, is read from the ledger on every verification.
  */
 export function createVerifier(deps: VerifierDeps): Verifier {
   const registry = deps.registry ?? new RegistryCache(deps.ledger, { ttlMs: 0 });
@@ -169,11 +169,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (claims.exp * 1000 + toleranceMs <= now.getTime())
       return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
 
-    // The status must be current: the licence record is read live, never from a cache.
-    const [licence, type] = await Promise.all([
-      deps.ledger.readLicence(claims.id),
+    // The record, and so the status, is read from the ledger, or reused within the registry's
+    // licence TTL unless an event changed it; the answer names the point it was read at.
+    const [read, type] = await Promise.all([
+      registry.licence(claims.id, point),
       registry.licenceType(claims.typeCode),
     ]);
+    trail.ledger = read.point;
+    const licence = read.record;
     if (licence === null) return stop('NOT_ON_LEDGER', 'NOT_FOUND', 'no such licence on the ledger');
     // Holds by construction of the id; kept as a defence should the key or licence record disagree.
     if (key.agencyUscc !== licence.issuerUscc || key.provinceMsp !== licence.issuerMsp) {
