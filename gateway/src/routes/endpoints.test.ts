@@ -297,6 +297,25 @@ describe('gateway endpoints', () => {
       expect(after.body.ledger.height).toBeGreaterThan(revoked.body.blockNumber as number);
     });
 
+    it('drops every cached record when an event cannot be read, since what it changed is unknown', async () => {
+      const { body } = await issue();
+      const token = (await presentation(t, gdHolder, body.licence.id as string, [])).body.token as string;
+      const zj = t.cluster.province(ZJ).runtime.services;
+      expect((await verifyIn(ZJ, zjVerifier, token)).body.result).toBe('VALID');
+      expect(zj.verification.registry.stats().licences.size).toBeGreaterThan(0);
+      // Fed for the newest block, which the listener has applied, so its checkpoint does not move.
+      const newest = (await t.cluster.port.chainInfo()).height - 1;
+      await zj.projection.caughtUp(newest);
+      await zj.projection.apply({
+        blockNumber: newest,
+        txId: 'unreadable',
+        eventName: 'LicenceStatusChanged',
+        payload: Buffer.from('not json'),
+        timestamp: '',
+      });
+      expect(zj.verification.registry.stats().licences.size).toBe(0);
+    });
+
     it('drops the record in the issuing gateway as the change commits, before any event arrives', async () => {
       const { body } = await issue();
       const id = body.licence.id as string;
