@@ -88,8 +88,7 @@ async function enqueueNotifications(
   }
 }
 
-/** Follows the ledger's events for one province database. */
-/** Who wants to hear about registry changes seen in ledger events. */
+/** Who wants to hear about changes seen in ledger events. */
 export interface RegistryListener {
   /** An item (licence, key, agency, province, type, rule…) changed. */
   changed?(item: EventItem): void;
@@ -97,6 +96,7 @@ export interface RegistryListener {
   resync?(): void;
 }
 
+/** Follows the ledger's events for one province database. */
 export class ProjectionListener {
   private stream: LedgerEventStream | undefined;
   private running = false;

@@ -14,35 +14,20 @@ export interface JtiClaim {
 export interface ReplayRepo {
   /** True the first time `jti` is claimed, false on every later claim. */
   claimJti(jti: string, exp: Date): Promise<boolean>;
-  /**
-   * Claims many ids in one statement; answers, in order, whether each claim is the first. When the
-   * same id appears twice in `claims`, only its first occurrence can be the first claim.
-   */
-  claimMany(claims: readonly JtiClaim[]): Promise<boolean[]>;
   /** Forgets ids whose tokens expired before `now`; returns how many. */
   purgeExpired(now?: Date): Promise<number>;
 }
 
 /** The replay repository over `db`. */
 export function replayRepo(db: Queryable): ReplayRepo {
-  const claimMany = async (claims: readonly JtiClaim[]): Promise<boolean[]> => {
-    if (claims.length === 0) return [];
-    const first = new Map<string, Date>();
-    for (const c of claims) if (!first.has(c.jti)) first.set(c.jti, c.exp);
-    const { rows } = await db.query<{ jti: string }>(
-      `INSERT INTO replay (jti, exp) SELECT * FROM unnest($1::text[], $2::timestamptz[])
-       ON CONFLICT (jti) DO NOTHING RETURNING jti`,
-      [[...first.keys()], [...first.values()]],
-    );
-    const inserted = new Set(rows.map((r) => r.jti));
-    return claims.map((c) => inserted.delete(c.jti));
-  };
   return {
     async claimJti(jti, exp) {
-      const [fresh] = await claimMany([{ jti, exp }]);
-      return fresh === true;
+      const { rowCount } = await db.query(
+        'INSERT INTO replay (jti, exp) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING',
+        [jti, exp],
+      );
+      return rowCount === 1;
     },
-    claimMany,
     async purgeExpired(now = new Date()) {
       const { rowCount } = await db.query('DELETE FROM replay WHERE exp < $1', [now]);
       return rowCount ?? 0;

@@ -419,15 +419,6 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(wins.filter(Boolean)).toHaveLength(1);
     });
 
-    it('claims a batch in one statement: first claims win, repeats and earlier claims lose', async () => {
-      const exp = new Date(Date.now() + 60_000);
-      await db.store.replay.claimJti('taken', exp);
-      const claims = ['a', 'taken', 'b', 'a', 'c'].map((jti) => ({ jti, exp }));
-      expect(await db.store.replay.claimMany(claims)).toEqual([true, false, true, false, true]);
-      expect(await db.store.replay.claimMany(claims)).toEqual([false, false, false, false, false]);
-      expect(await db.store.replay.claimMany([])).toEqual([]);
-    });
-
     it('purges only expired ids', async () => {
       const now = new Date('2026-11-21T09:00:00Z');
       await db.store.replay.claimJti('old', new Date(now.getTime() - 1000));
@@ -440,29 +431,32 @@ describe.each(backends())('storage on %s', (_name, open) => {
   describe('verification log', () => {
     it('lists verifications of a holder’s licences newest first, page by page', async () => {
       const base = Date.parse('2026-11-21T09:00:00Z');
-      for (let i = 0; i < 5; i++) {
-        await db.store.verifications.insert({
-          licenceId: i % 2 === 0 ? 'L1' : 'L2',
-          issuerMsp: 'GuangdongMSP',
-          verifierProvince: 'ZhejiangMSP',
-          verifierAgency: '11330000MB1F22343T',
-          verifierSub: 'v1',
-          purpose: '办理营业执照变更',
-          result: 'VALID',
-          jti: `j${i}`,
-          at: new Date(base + i * 1000),
-        });
-      }
-      await db.store.verifications.insert({
+      const rows = [0, 1, 2, 3, 4].map((i) => ({
+        id: `lv-${i}`,
+        licenceId: i % 2 === 0 ? 'L1' : 'L2',
+        issuerMsp: 'GuangdongMSP',
+        verifierProvince: 'ZhejiangMSP',
+        verifierAgency: '11330000MB1F22343T',
+        verifierSub: 'v1',
+        purpose: '办理营业执照变更',
+        result: 'VALID',
+        jti: `j${i}`,
+        at: new Date(base + i * 1000),
+      }));
+      const other = {
+        id: 'lv-other',
         licenceId: 'L3',
         issuerMsp: null,
         verifierProvince: 'ZhejiangMSP',
         verifierAgency: null,
         verifierSub: null,
-        purpose: 'x',
+        purpose: 'xy',
         result: 'REVOKED',
         jti: null,
-      });
+      };
+      expect(await db.store.verifications.settle([...rows, other], [], 'REPLAYED')).toEqual(
+        Array(6).fill(true),
+      );
       const first = await db.store.verifications.listByLicences(['L1', 'L2'], { limit: 3 });
       expect(first.items.map((v) => v.jti)).toEqual(['j4', 'j3', 'j2']);
       expect(first.items[0]?.purpose).toBe('办理营业执照变更');
@@ -489,9 +483,10 @@ describe.each(backends())('storage on %s', (_name, open) => {
       jti: null,
     });
 
-    it('inserts many rows in one statement, answering them in the order given', async () => {
+    it('logs each row with its own time, or with the database’s now', async () => {
       const base = Date.parse('2026-11-21T09:00:00Z');
       const entries = ['L7', 'L8', 'L9'].map((licenceId, i) => ({
+        id: `lt-${i}`,
         licenceId,
         issuerMsp: 'GuangdongMSP',
         verifierProvince: 'ZhejiangMSP',
@@ -502,26 +497,33 @@ describe.each(backends())('storage on %s', (_name, open) => {
         jti: null,
         ...(i === 0 ? {} : { at: new Date(base + i * 1000) }),
       }));
-      const logged = await db.store.verifications.insertMany(entries);
-      expect(logged.map((e) => [e.licenceId, e.verifierAgency, e.result])).toEqual([
+      expect(await db.store.verifications.settle(entries, [], 'REPLAYED')).toEqual([true, true, true]);
+      const listed = await db.store.verifications.listByLicences(['L7', 'L8', 'L9'], { limit: 10 });
+      const byId = new Map(listed.items.map((e) => [e.id, e]));
+      expect(
+        entries.map((e) => [e.licenceId, byId.get(e.id)?.verifierAgency, byId.get(e.id)?.result]),
+      ).toEqual([
         ['L7', '11330000MB1F22343T', 'VALID'],
         ['L8', null, 'VALID'],
         ['L9', '11330000MB1F22343T', 'REVOKED'],
       ]);
-      expect(logged[1]?.at).toBe('2026-11-21T09:00:01.000Z');
+      expect(byId.get('lt-1')?.at).toBe('2026-11-21T09:00:01.000Z');
       // Without a time of its own, a row gets the database's now.
-      expect(Math.abs(Date.parse(logged[0]!.at) - Date.now())).toBeLessThan(60_000);
-      const listed = await db.store.verifications.listByLicences(['L7', 'L8', 'L9'], { limit: 10 });
-      expect(listed.items.map((e) => e.id).sort()).toEqual(logged.map((e) => e.id).sort());
-      expect(await db.store.verifications.insertMany([])).toEqual([]);
+      expect(Math.abs(Date.parse(byId.get('lt-0')!.at) - Date.now())).toBeLessThan(60_000);
     });
 
-    it('writes nothing when one row of a batch breaks a constraint', async () => {
-      const row = local('L10');
+    it('writes nothing, not even a claim, when one row of a batch breaks a constraint', async () => {
+      const exp = new Date(Date.now() + 60_000);
+      const row = { ...local('L10'), id: 'lc-1', claim: { jti: 'lc-jti', exp } };
       await expect(
-        db.store.verifications.insertMany([row, { ...row, licenceId: 'L11', purpose: 'x'.repeat(201) }]),
+        db.store.verifications.settle(
+          [row, { ...local('L11'), id: 'lc-2', purpose: 'x'.repeat(201) }],
+          [],
+          'REPLAYED',
+        ),
       ).rejects.toThrow();
       expect((await db.store.verifications.listByLicences(['L10', 'L11'], { limit: 10 })).items).toEqual([]);
+      expect(await db.store.replay.claimJti('lc-jti', exp)).toBe(true);
     });
 
     it('settles verifications in one statement: claims, log rows and trail notifications together', async () => {
@@ -580,20 +582,30 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect(await v.settle([], [], 'REPLAYED')).toEqual([]);
     });
 
-    it('queues many trail notifications in one statement', async () => {
-      const [a, b] = await db.store.verifications.insertMany([local('L12'), local('L13')]);
-      await db.store.trail.enqueueMany([
-        { id: 'tm-1', verificationId: a!.id, targetMsp: 'GuangdongMSP', payload: { licenceId: 'L12' } },
-        { id: 'tm-2', verificationId: b!.id, targetMsp: 'JiangsuMSP', payload: { licenceId: 'L13', n: 2 } },
-      ]);
+    it('queues each notification with its payload and target', async () => {
+      await db.store.verifications.settle(
+        [
+          { ...local('L12'), id: 'lq-1' },
+          { ...local('L13'), id: 'lq-2' },
+        ],
+        [
+          { id: 'tm-1', verificationId: 'lq-1', targetMsp: 'GuangdongMSP', payload: { licenceId: 'L12' } },
+          {
+            id: 'tm-2',
+            verificationId: 'lq-2',
+            targetMsp: 'JiangsuMSP',
+            payload: { licenceId: 'L13', n: 2 },
+          },
+        ],
+        'REPLAYED',
+      );
       expect(await db.store.trail.get('tm-1')).toMatchObject({
-        verificationId: a!.id,
+        verificationId: 'lq-1',
         targetMsp: 'GuangdongMSP',
         payload: { licenceId: 'L12' },
         state: 'pending',
       });
       expect((await db.store.trail.get('tm-2'))?.payload).toEqual({ licenceId: 'L13', n: 2 });
-      await db.store.trail.enqueueMany([]);
     });
   });
 
@@ -609,6 +621,15 @@ describe.each(backends())('storage on %s', (_name, open) => {
       notificationJti: 'n-1',
       at: new Date('2026-11-21T09:00:00Z'),
     };
+    /** Logs a local verification `rowId` with its note `n` to the issuing province. */
+    const queue = (rowId: string, n: { id: string; targetMsp: string; payload: Record<string, unknown> }) => {
+      const { notificationJti: _reportedOnly, ...row } = reported;
+      return db.store.verifications.settle(
+        [{ ...row, id: rowId, jti: null }],
+        [{ ...n, verificationId: rowId }],
+        'REPLAYED',
+      );
+    };
 
     it('records a reported verification once per (reporting province, jti)', async () => {
       const v = db.store.verifications;
@@ -620,14 +641,8 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('claims due notifications with a lease, backs off after failures and gives up at the budget', async () => {
-      const logged = await db.store.verifications.insert({ ...reported, jti: null });
+      await queue('tv-1', { id: 't-1', targetMsp: 'GuangdongMSP', payload: { a: 1 } });
       const trail = db.store.trail;
-      await trail.enqueue({
-        id: 't-1',
-        verificationId: logged.id,
-        targetMsp: 'GuangdongMSP',
-        payload: { a: 1 },
-      });
       const retry = { baseMs: 1000, maxMs: 3000, maxAttempts: 3 };
       const t0 = new Date(Date.now() + 1000);
       expect((await trail.claimDue({ now: t0, limit: 10, leaseMs: 60_000 })).map((n) => n.id)).toEqual([
@@ -652,16 +667,8 @@ describe.each(backends())('storage on %s', (_name, open) => {
 
     it('lists notifications by state, newest first, page by page, and resends only failed ones', async () => {
       const trail = db.store.trail;
-      const rows = await db.store.verifications.insertMany(
-        [0, 1, 2].map(() => ({ ...reported, notificationJti: undefined, jti: null })),
-      );
-      for (const [i, r] of rows.entries()) {
-        await trail.enqueue({
-          id: `ls-${i}`,
-          verificationId: r.id,
-          targetMsp: 'GuangdongMSP',
-          payload: { i },
-        });
+      for (const i of [0, 1, 2]) {
+        await queue(`lsv-${i}`, { id: `ls-${i}`, targetMsp: 'GuangdongMSP', payload: { i } });
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       const final = { status: 404, error: 'HTTP 404', final: true };
@@ -685,11 +692,9 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('delivers once, and ends at once on a final refusal', async () => {
-      const a = await db.store.verifications.insert({ ...reported, jti: null });
-      const b = await db.store.verifications.insert({ ...reported, jti: null });
+      await queue('tva', { id: 't-a', targetMsp: 'GuangdongMSP', payload: {} });
+      await queue('tvb', { id: 't-b', targetMsp: 'GuangdongMSP', payload: {} });
       const trail = db.store.trail;
-      await trail.enqueue({ id: 't-a', verificationId: a.id, targetMsp: 'GuangdongMSP', payload: {} });
-      await trail.enqueue({ id: 't-b', verificationId: b.id, targetMsp: 'GuangdongMSP', payload: {} });
       const now = new Date();
       expect(await trail.markDelivered('t-a', 201, now)).toBe(true);
       expect(await trail.markDelivered('t-a', 201, now)).toBe(false);

@@ -51,9 +51,6 @@ const toNotification = (r: Row): TrailNotification => ({
 
 /** Trail outbox repository. */
 export interface TrailRepo {
-  enqueue(n: NewTrailNotification): Promise<void>;
-  /** Queues many notifications in one statement. */
-  enqueueMany(ns: readonly NewTrailNotification[]): Promise<void>;
   get(id: string): Promise<TrailNotification | undefined>;
   /** Claims up to `limit` due notifications by moving their next attempt `leaseMs` ahead. */
   claimDue(options: { now: Date; limit: number; leaseMs: number }): Promise<TrailNotification[]>;
@@ -71,41 +68,9 @@ export interface TrailRepo {
   resend(id: string, now: Date): Promise<TrailNotification | undefined>;
 }
 
-/**
- * The INSERT … SELECT of notifications from four parameter arrays numbered from `$first`, and
- * those arrays; also used inside the statement that settles verifications, where `filter` (a
- * JOIN/WHERE on the source `t`) keeps only the notifications of rows that stand.
- */
-export function trailRows(
-  ns: readonly NewTrailNotification[],
-  first = 1,
-  filter = '',
-): { sql: string; params: unknown[] } {
-  const [a, b, c, d] = [first, first + 1, first + 2, first + 3];
-  return {
-    sql: `INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
-       SELECT t.id, t.verification_id, t.target_msp, t.payload::jsonb
-       FROM unnest($${a}::text[], $${b}::text[], $${c}::text[], $${d}::text[])
-         AS t(id, verification_id, target_msp, payload) ${filter}`,
-    params: [
-      ns.map((n) => n.id),
-      ns.map((n) => n.verificationId),
-      ns.map((n) => n.targetMsp),
-      ns.map((n) => JSON.stringify(n.payload)),
-    ],
-  };
-}
-
 /** The trail repository over `db`. */
 export function trailRepo(db: Queryable): TrailRepo {
-  const enqueueMany = async (ns: readonly NewTrailNotification[]): Promise<void> => {
-    if (ns.length === 0) return;
-    const { sql, params } = trailRows(ns);
-    await db.query(sql, params);
-  };
   return {
-    enqueue: (n) => enqueueMany([n]),
-    enqueueMany,
     async get(id) {
       const { rows } = await db.query<Row>('SELECT * FROM trail_outbox WHERE id = $1', [id]);
       return rows[0] === undefined ? undefined : toNotification(rows[0]);

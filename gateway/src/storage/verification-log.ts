@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IsoTime } from '@licence-ledger/domain';
 import type { Queryable } from './db';
-import { trailRows } from './trail';
 import type { NewTrailNotification } from './trail';
 import type { JtiClaim } from './replay';
 import { iso, keysetPage } from './rows';
@@ -76,12 +75,9 @@ function toEntry(r: Row): VerificationEntry {
 
 /** Verification log repository. */
 export interface VerificationLogRepo {
-  insert(entry: NewVerification): Promise<VerificationEntry>;
-  /** Inserts this gateway's own verifications in one statement; entries in the order given. */
-  insertMany(entries: readonly NewVerification[]): Promise<VerificationEntry[]>;
   /**
    * Settles this gateway's verifications in one statement: claims each entry's token id (the first
-   * occurrence of an id in `entries` can win, as ReplayRepo.claimMany), logs every entry, and queues
+   * occurrence of an id in `entries` can win), logs every entry, and queues
    * the trail notifications (each names an entry by id). An entry whose id was claimed before is
    * logged with result `replayedResult` and no licence, and its notifications are dropped. Answers,
    * in order, whether each entry stands as given (true for entries without a claim).
@@ -125,20 +121,11 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     return rows[0] === undefined ? undefined : toEntry(rows[0]);
   };
 
-  /** The INSERT … SELECT of local rows from parameter arrays $1…$10, and those arrays. */
-  const localRows = (entries: readonly NewVerification[], ids: readonly string[]) => {
-    const column = <T>(f: (e: NewVerification) => T): T[] => entries.map(f);
-    // Local rows have no notification jti, so no row can conflict with the reported ones.
-    const sql = `INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province,
-         verifier_agency, verifier_sub, purpose, result, jti, at)
-       SELECT id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
-         result, jti, COALESCE(at, date_trunc('milliseconds', now()))
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::timestamptz[])
-         AS t(id, licence_id, issuer_msp, verifier_province, verifier_agency, verifier_sub, purpose,
-           result, jti, at)`;
-    const params = [
-      ids,
+  /** The columns of local rows as parameter arrays, in the order of `input` in settle(). */
+  const localColumns = (entries: readonly Settlement[]): unknown[] => {
+    const column = <T>(f: (e: Settlement) => T): T[] => entries.map(f);
+    return [
+      column((e) => e.id),
       column((e) => e.licenceId),
       column((e) => e.issuerMsp),
       column((e) => e.verifierProvince),
@@ -148,21 +135,9 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
       column((e) => e.result),
       column((e) => e.jti),
       column((e) => e.at ?? null),
+      column((e) => e.claim?.jti ?? null),
+      column((e) => e.claim?.exp ?? null),
     ];
-    return { sql, params };
-  };
-
-  const insertMany = async (entries: readonly NewVerification[]): Promise<VerificationEntry[]> => {
-    if (entries.length === 0) return [];
-    const ids = entries.map((e) => e.id ?? randomUUID());
-    const { sql, params } = localRows(entries, ids);
-    const { rows } = await db.query<Row>(`${sql} RETURNING *`, params);
-    const byId = new Map(rows.map((r) => [r.id, toEntry(r)]));
-    return ids.map((id) => {
-      const entry = byId.get(id);
-      if (entry === undefined) throw new Error('a verification log row was not written');
-      return entry;
-    });
   };
 
   const settle = async (
@@ -171,18 +146,12 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
     replayedResult: string,
   ): Promise<boolean[]> => {
     if (entries.length === 0) return [];
-    const { params } = localRows(
-      entries,
-      entries.map((e) => e.id),
-    );
-    const claimJti = entries.map((e) => e.claim?.jti ?? null);
-    const claimExp = entries.map((e) => e.claim?.exp ?? null);
-    const trail = trailRows(
-      notifications,
-      params.length + 4,
-      // A notification naming no entry is kept, so the foreign key refuses it (a caller's bug).
-      'LEFT JOIN settled s ON s.id = t.verification_id WHERE s.fresh IS NOT FALSE',
-    );
+    const notes = [
+      notifications.map((n) => n.id),
+      notifications.map((n) => n.verificationId),
+      notifications.map((n) => n.targetMsp),
+      notifications.map((n) => JSON.stringify(n.payload)),
+    ];
     const { rows } = await db.query<{ id: string }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
@@ -204,6 +173,7 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
          FROM input i
        ),
        logged AS (
+         -- Local rows have no notification jti, so none can conflict with the reported ones.
          INSERT INTO verification_log (id, licence_id, issuer_msp, verifier_province,
            verifier_agency, verifier_sub, purpose, result, jti, at)
          SELECT id, CASE WHEN fresh THEN licence_id END, CASE WHEN fresh THEN issuer_msp END,
@@ -213,20 +183,22 @@ export function verificationLogRepo(db: Queryable): VerificationLogRepo {
          FROM settled
          RETURNING id
        ),
-       queued AS (${trail.sql})
+       queued AS (
+         -- A notification naming no entry is kept, so the foreign key refuses it (a caller's bug).
+         INSERT INTO trail_outbox (id, verification_id, target_msp, payload)
+         SELECT t.id, t.verification_id, t.target_msp, t.payload::jsonb
+         FROM unnest($14::text[], $15::text[], $16::text[], $17::text[])
+           AS t(id, verification_id, target_msp, payload)
+         LEFT JOIN settled s ON s.id = t.verification_id WHERE s.fresh IS NOT FALSE
+       )
        SELECT id FROM settled WHERE fresh`,
-      [...params, claimJti, claimExp, replayedResult, ...trail.params],
+      [...localColumns(entries), replayedResult, ...notes],
     );
     const standing = new Set(rows.map((r) => r.id));
     return entries.map((e) => standing.has(e.id));
   };
 
   return {
-    async insert(e) {
-      const [entry] = await insertMany([e]);
-      return entry!;
-    },
-    insertMany,
     settle,
     insertReported,
     async listByLicences(licenceIds, page) {
