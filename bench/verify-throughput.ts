@@ -14,12 +14,16 @@
  * or verify-throughput-postgres.json when BENCH_DATABASE_URL puts the provinces' databases on a
  * PostgreSQL server instead of the embedded PGlite.
  *
- *   npx tsx bench/verify-throughput.ts [--duration 10] [--warmup 3] [--connections 50]
+ *   npx tsx bench/verify-throughput.ts [--duration 10] [--warmup 3] [--connections 50] [--profile DIR]
+ *
+ * --profile DIR writes a CPU profile of the gateway process during the primary full-path run to
+ * DIR/verify-full.cpuprofile (open it in Chrome DevTools or speedscope).
  */
 import './lib/sources';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnAgent } from './lib/agent';
-import { numberArg } from './lib/args';
+import { mkdirSync } from 'node:fs';
+import { numberArg, stringArg } from './lib/args';
 import { runLoad } from './lib/load';
 import type { LoadResult } from './lib/load';
 import { runPaced } from './lib/paced';
@@ -44,6 +48,7 @@ export async function verifyThroughput(
   const duration = numberArg('duration', 10, argv);
   const warmup = numberArg('warmup', 3, argv);
   const connections = numberArg('connections', 50, argv);
+  const profileDir = stringArg('profile', argv);
   const machine = machineInfo();
   say(
     `verify-throughput: starting the embedded three-province set-up (duration ${duration}s, ${connections} connections)`,
@@ -102,9 +107,15 @@ export async function verifyThroughput(
     say(`  full path: minting ${Math.min(MAX_TOKENS, Math.ceil(mainCount))} distinct tokens`);
     const mainTokens = await mint(mainCount);
     say('  full path: measuring');
+    if (profileDir !== undefined) await gw.call('profile', { start: true });
     const fullRun = await watched('full', () =>
       runLoad({ ...full, label: 'full', tokens: mainTokens, durationSeconds: duration }),
     );
+    if (profileDir !== undefined) {
+      mkdirSync(profileDir, { recursive: true });
+      const file = await gw.call<string>('profile', { file: resolve(profileDir, 'verify-full.cpuprofile') });
+      say(`  full path: CPU profile of the gateway process written to ${file}`);
+    }
 
     const halfRate = Math.max(1, Math.floor(fullRun.throughputRps / 2));
     const halfTokens = await mint(halfRate * duration * 1.2 + connections * 4 + 200);

@@ -5,6 +5,8 @@
  */
 import '../lib/sources';
 import { createPublicKey } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PerformanceEntry } from 'node:perf_hooks';
@@ -194,6 +196,30 @@ function serverSideRecorder(server: Server): { reset(): void; read(): ServerSide
   };
 }
 
+/**
+ * CPU profile of this process between 'profile' {start: true} and 'profile' {file}: written as a
+ * .cpuprofile (Chrome DevTools / speedscope), answering the path.
+ */
+function profiler(): (args: { start?: boolean; file?: string }) => Promise<string | null> {
+  let session: Session | undefined;
+  return async ({ start, file }) => {
+    if (start === true) {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      return null;
+    }
+    if (session === undefined || file === undefined) throw new Error('no profile is being recorded');
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    session = undefined;
+    await writeFile(file, JSON.stringify(profile));
+    return file;
+  };
+}
+
 /** Licences of the hot pool. */
 const HOT_LICENCES = 20;
 
@@ -240,6 +266,7 @@ serveAgent(async () => {
       },
     };
     const next = { hot: 0, distinct: 0 };
+    const profile = profiler();
     return {
       ready,
       handlers: {
@@ -254,6 +281,7 @@ serveAgent(async () => {
           }
           return tokens;
         },
+        profile: (raw) => profile(raw as { start?: boolean; file?: string }),
         serverSide(raw) {
           if ((raw as { reset?: boolean }).reset === true) serverSide.reset();
           return Promise.resolve(serverSide.read());
