@@ -172,6 +172,11 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
     const recovered = await services.issuance.recover();
     if (recovered.committed + recovered.failed > 0)
       ctx.logger.info(recovered, 'finished unfinished ledger writes');
+    // Requests the last process was running when it stopped: their keys are free for a retry,
+    // which resumes what each had recorded (the ledger writes just finished) or runs afresh.
+    const interrupted = await ctx.store.idempotency.interruptAll();
+    if (interrupted > 0)
+      ctx.logger.info({ interrupted }, 'idempotency keys of interrupted requests released');
     if (opts.background !== false) {
       services.projection.start();
       services.webhooks.start();

@@ -75,7 +75,10 @@ function baseComponents(): OpenApiObject {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Repeat a creating call safely: the same key and body return the first response',
+        description:
+          'Repeat a creating call safely: the same key and body return the first response. A call that got no answer ' +
+          '(a failure, or the gateway stopped) may be sent again with its key: what it started is finished and answered, ' +
+          'never done twice. 409 while the first is still running (Retry-After).',
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
     },

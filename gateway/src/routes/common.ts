@@ -11,7 +11,7 @@ import type { KeysetPage, Paged } from '../storage/rows';
 import type { OpenApiObject, OpenApiValue } from '../openapi';
 import type { ProvinceContext } from '../services/context';
 import { idempotent, requestHash } from '../services/idempotency';
-import type { StoredResponse } from '../services/idempotency';
+import type { IdempotentWork, StoredResponse } from '../services/idempotency';
 
 /** 403 unless the caller belongs to the province this gateway serves. */
 export function ownProvinceOnly(ctx: ProvinceContext): RequestHandler {
@@ -35,12 +35,15 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   return raw;
 }
 
-/** Runs a creating handler under the request's Idempotency-Key and sends its response. */
+/**
+ * Runs a creating call under the request's Idempotency-Key and sends its response: a plain handler,
+ * or work that records a resource and can resume it (see IdempotentWork).
+ */
 export async function sendIdempotent(
   ctx: ProvinceContext,
   req: Request,
   res: Response,
-  handler: () => Promise<StoredResponse>,
+  work: IdempotentWork | (() => Promise<StoredResponse>),
 ): Promise<void> {
   const p = principalOf(req);
   const outcome = await idempotent(
@@ -48,7 +51,7 @@ export async function sendIdempotent(
     `${p.province}/${p.sub}`,
     idempotencyKeyOf(req),
     requestHash(req.method, `${req.baseUrl}${req.path}`, req.body),
-    handler,
+    typeof work === 'function' ? { run: () => work() } : work,
   );
   if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
   res.status(outcome.status).json(outcome.body);

@@ -184,6 +184,64 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
     },
   );
 
+  it.each(['intentRecorded', 'prepared', 'submitted'] as const)(
+    'answers a retry with the same Idempotency-Key, after a failure at %s, with the one licence',
+    async (step) => {
+      const auth = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
+      const key = `retry-after-${step}`;
+      const body = drivingLicence();
+      const send = (): request.Test =>
+        request(runtime.app)
+          .post('/api/v1/licences')
+          .set('authorization', auth)
+          .set('idempotency-key', key)
+          .send(body);
+      crashAt = step;
+      expect((await send()).status).toBe(500);
+      crashAt = undefined;
+      const [row] = await runtime.services.ctx.store.outbox.listPending();
+      const [id] = row!.licenceIds;
+      // The retry finishes the first attempt's ledger write and answers it; it issues nothing new.
+      const retry = await send();
+      expect(retry.status).toBe(201);
+      expect(retry.body.licence.id).toBe(id);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      const again = await send();
+      expect(again.status).toBe(201);
+      expect(again.body.licence.id).toBe(id);
+      const onLedger = await runtime.services.ctx.ledger.admin.listLicencesByAgency(AGENCY.gdDmv, {
+        pageSize: 100,
+      });
+      const local = await runtime.services.ctx.store.licences.listByAgency(AGENCY.gdDmv, { limit: 100 });
+      expect(onLedger.items.map((r) => r.id).sort()).toEqual(
+        local.items
+          .filter((l) => l.state === 'issued')
+          .map((l) => l.id)
+          .sort(),
+      );
+      expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
+    },
+  );
+
+  it('runs a retry afresh when the first attempt failed before recording anything', async () => {
+    const auth = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
+    const send = (): request.Test =>
+      request(runtime.app)
+        .post('/api/v1/licences')
+        .set('authorization', auth)
+        .set('idempotency-key', 'retry-after-built')
+        .send(drivingLicence());
+    crashAt = 'built';
+    expect((await send()).status).toBe(500);
+    crashAt = undefined;
+    expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
+    const retry = await send();
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    const id = retry.body.licence.id as string;
+    expect((await runtime.services.ctx.ledger.admin.readLicence(id))?.id).toBe(id);
+  });
+
   it('never takes over a write that a request is still driving, however long it takes', async () => {
     let reached!: () => void;
     const atHold = new Promise<void>((resolve) => (reached = resolve));

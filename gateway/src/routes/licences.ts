@@ -10,6 +10,7 @@ import { requireRole } from '../auth/middleware';
 import { principalOf } from '../http/context';
 import { compileValidator } from '../http/validate';
 import type { IssueInput } from '../services/issuance';
+import type { StoredResponse } from '../services/idempotency';
 import type { ProvinceServices } from '../services';
 import { issuerAgency } from '../services/access';
 import type { StatusChangeInput } from '../services/licences';
@@ -42,25 +43,31 @@ const STATUS_QUERY = new RegExp(`^(${STATUS_CODES.join('|')})$`);
 /** The licence routers (/api/v1/licences and /api/v1/transfers). */
 export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   const { ctx, issuance, licences } = services;
+  const created = (body: unknown): StoredResponse => ({ status: 201, body });
+  // An outbox-backed call cut short is answered from its outbox row once that is finished.
+  const resumeIssuance = async (outboxId: string): Promise<StoredResponse | undefined> => {
+    const outcome = await issuance.resume(outboxId);
+    return outcome === undefined ? undefined : created(outcome);
+  };
   const r = Router();
   r.use(ownProvinceOnly(ctx));
 
   r.post('/', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const input = issueBody(req.body);
-    await sendIdempotent(ctx, req, res, async () => ({
-      status: 201,
-      body: await issuance.issue(agency, input),
-    }));
+    await sendIdempotent(ctx, req, res, {
+      run: async (link) => created(await issuance.issue(agency, input, link)),
+      resume: resumeIssuance,
+    });
   });
 
   r.post('/batch', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const { items } = batchBody(req.body);
-    await sendIdempotent(ctx, req, res, async () => ({
-      status: 201,
-      body: await issuance.issueBatch(agency, items),
-    }));
+    await sendIdempotent(ctx, req, res, {
+      run: async (link) => created(await issuance.issueBatch(agency, items, link)),
+      resume: resumeIssuance,
+    });
   });
 
   r.get('/', requireRole('issuer', 'admin'), async (req, res) => {
@@ -99,20 +106,20 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
     const agency = issuerAgency(principalOf(req));
     const input = renewBody(req.body);
     const id = param(req, 'id');
-    await sendIdempotent(ctx, req, res, async () => ({
-      status: 201,
-      body: await issuance.renew(agency, id, input),
-    }));
+    await sendIdempotent(ctx, req, res, {
+      run: async (link) => created(await issuance.renew(agency, id, input, link)),
+      resume: resumeIssuance,
+    });
   });
 
   r.post('/:id/amend', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const input = amendBody(req.body);
     const id = param(req, 'id');
-    await sendIdempotent(ctx, req, res, async () => ({
-      status: 201,
-      body: await issuance.amend(agency, id, input),
-    }));
+    await sendIdempotent(ctx, req, res, {
+      run: async (link) => created(await issuance.amend(agency, id, input, link)),
+      resume: resumeIssuance,
+    });
   });
 
   r.post('/:id/transfer', requireRole('issuer', 'admin'), async (req, res) => {
@@ -137,10 +144,10 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   t.post('/accept', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const { predecessorId, ...input } = acceptBody(req.body);
-    await sendIdempotent(ctx, req, res, async () => ({
-      status: 201,
-      body: await issuance.acceptTransfer(agency, predecessorId, input),
-    }));
+    await sendIdempotent(ctx, req, res, {
+      run: async (link) => created(await issuance.acceptTransfer(agency, predecessorId, input, link)),
+      resume: resumeIssuance,
+    });
   });
 
   const tag = 'licences';

@@ -39,6 +39,7 @@ import { holderRefOf } from '../auth/holder-ref';
 import type { NewLicence, StoredLicence } from '../storage/licences';
 import type { OutboxEntry, OutboxIntent, OutboxKind } from '../storage/outbox';
 import type { Repositories } from '../storage/store';
+import type { IdempotencyLink } from './idempotency';
 import type { ProvinceContext } from './context';
 import { isIsoDate, validateFields } from './field-validation';
 import { LicenceTypeCache } from './licence-types';
@@ -114,8 +115,11 @@ export class IssuanceService {
     this.types = new LicenceTypeCache(ctx.ledger.admin, ctx.clock);
   }
 
-  /** Issues one licence for `agencyUscc`. */
-  async issue(agencyUscc: string, input: IssueInput): Promise<IssueOutcome> {
+  /**
+   * Issues one licence for `agencyUscc`. `link`: the Idempotency-Key reservation to record the
+   * outbox row under (here and in every call below), so a retry resumes it (see resume).
+   */
+  async issue(agencyUscc: string, input: IssueInput, link?: IdempotencyLink): Promise<IssueOutcome> {
     const prepared = await this.build(agencyUscc, input, 1);
     const { txId, blockNumber } = await this.run(
       'issue',
@@ -123,12 +127,17 @@ export class IssuanceService {
       agencyUscc,
       [prepared],
       [JSON.stringify(prepared.request)],
+      link,
     );
     return { licence: await this.readCommitted(prepared.request.id), txId, blockNumber };
   }
 
   /** Issues several licences in one ledger transaction, all or none. */
-  async issueBatch(agencyUscc: string, inputs: readonly IssueInput[]): Promise<BatchOutcome> {
+  async issueBatch(
+    agencyUscc: string,
+    inputs: readonly IssueInput[],
+    link?: IdempotencyLink,
+  ): Promise<BatchOutcome> {
     if (inputs.length === 0) throw new LicenceError('SCHEMA_VIOLATION', 'a batch needs at least one licence');
     const prepared: Prepared[] = [];
     for (const [i, input] of inputs.entries()) {
@@ -141,9 +150,14 @@ export class IssuanceService {
         throw error;
       }
     }
-    const { txId, blockNumber } = await this.run('issueBatch', TX.IssueLicenceBatch, agencyUscc, prepared, [
-      JSON.stringify(prepared.map((p) => p.request)),
-    ]);
+    const { txId, blockNumber } = await this.run(
+      'issueBatch',
+      TX.IssueLicenceBatch,
+      agencyUscc,
+      prepared,
+      [JSON.stringify(prepared.map((p) => p.request))],
+      link,
+    );
     const licences = await Promise.all(prepared.map((p) => this.readCommitted(p.request.id)));
     return { licences, txId, blockNumber };
   }
@@ -153,6 +167,7 @@ export class IssuanceService {
     agencyUscc: string,
     predecessorId: string,
     validity: { readonly validFrom: IsoDate; readonly validUntil: IsoDate | null },
+    link?: IdempotencyLink,
   ): Promise<SuccessionOutcome> {
     const old = await this.ownRow(agencyUscc, predecessorId);
     const prepared = await this.build(
@@ -161,7 +176,7 @@ export class IssuanceService {
       1,
       predecessorId,
     );
-    return this.succeed('renew', TX.RenewLicence, agencyUscc, predecessorId, prepared);
+    return this.succeed('renew', TX.RenewLicence, agencyUscc, predecessorId, prepared, link);
   }
 
   /** Amends a licence: new content, same serial, next version. */
@@ -169,6 +184,7 @@ export class IssuanceService {
     agencyUscc: string,
     predecessorId: string,
     change: { readonly fields: unknown; readonly validFrom?: IsoDate; readonly validUntil?: IsoDate | null },
+    link?: IdempotencyLink,
   ): Promise<SuccessionOutcome> {
     const old = await this.ownRow(agencyUscc, predecessorId);
     const parsed = parseLicenceId(old.id);
@@ -181,7 +197,7 @@ export class IssuanceService {
       validUntil: change.validUntil === undefined ? old.validUntil : change.validUntil,
     };
     const prepared = await this.build(agencyUscc, input, parsed.version + 1, predecessorId, parsed.serial);
-    return this.succeed('amend', TX.AmendLicence, agencyUscc, predecessorId, prepared);
+    return this.succeed('amend', TX.AmendLicence, agencyUscc, predecessorId, prepared, link);
   }
 
   /**
@@ -192,6 +208,7 @@ export class IssuanceService {
     agencyUscc: string,
     predecessorId: string,
     input: IssueInput,
+    link?: IdempotencyLink,
   ): Promise<SuccessionOutcome> {
     const old = await this.ctx.ledger.admin.readLicence(predecessorId);
     if (old === null)
@@ -220,6 +237,7 @@ export class IssuanceService {
       agencyUscc,
       predecessorId,
       prepared,
+      link,
       endorsingOrgs,
     );
   }
@@ -339,15 +357,58 @@ export class IssuanceService {
     agencyUscc: string,
     predecessorId: string,
     prepared: Prepared,
+    link: IdempotencyLink | undefined,
     endorsingOrgs: readonly string[] = [],
   ): Promise<SuccessionOutcome> {
     const args = [JSON.stringify({ predecessorId, licence: prepared.request })];
-    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args, endorsingOrgs);
+    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args, link, endorsingOrgs);
+    return this.succession(predecessorId, prepared.request.id, txId, blockNumber);
+  }
+
+  private async succession(
+    predecessorId: string,
+    successorId: string,
+    txId: string,
+    blockNumber: number,
+  ): Promise<SuccessionOutcome> {
     const [predecessor, successor] = await Promise.all([
       this.readCommitted(predecessorId),
-      this.readCommitted(prepared.request.id),
+      this.readCommitted(successorId),
     ]);
     return { predecessor, successor, txId, blockNumber };
+  }
+
+  /**
+   * What a cut-short request whose outbox row is `outboxId` comes to, answered as the request
+   * would have been: the row is finished first when it is not yet (an error when the ledger still
+   * cannot be reached; CONFLICT while a request of this process drives it). Undefined when the row
+   * failed for good: nothing of it reached the ledger, so the request may run afresh.
+   */
+  async resume(outboxId: string): Promise<IssueOutcome | BatchOutcome | SuccessionOutcome | undefined> {
+    let row = await this.ctx.store.outbox.get(outboxId);
+    if (row !== undefined && row.state !== 'committed' && row.state !== 'failed') {
+      if ((await this.finish(row)) === 'skipped') {
+        throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
+          header: 'Idempotency-Key',
+          retryAfterSeconds: 1,
+        });
+      }
+      row = await this.ctx.store.outbox.get(outboxId);
+    }
+    if (row?.state !== 'committed' || row.txId === null || row.blockNumber === null) return undefined;
+    const { txId, blockNumber } = row;
+    switch (row.kind) {
+      case 'issue':
+        return { licence: await this.readCommitted(row.licenceIds[0] ?? ''), txId, blockNumber };
+      case 'issueBatch': {
+        const licences = await Promise.all(row.licenceIds.map((id) => this.readCommitted(id)));
+        return { licences, txId, blockNumber };
+      }
+      default: {
+        const { predecessorId } = JSON.parse(row.args[0] ?? '{}') as { predecessorId: string };
+        return this.succession(predecessorId, row.licenceIds[0] ?? '', txId, blockNumber);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ the crash-safe path
@@ -358,6 +419,7 @@ export class IssuanceService {
     agencyUscc: string,
     prepared: readonly Prepared[],
     args: string[],
+    link: IdempotencyLink | undefined,
     endorsingOrgs: readonly string[] = [],
   ): Promise<{ txId: string; blockNumber: number }> {
     // Fail fast, before anything is written, when the gateway cannot act for the agency.
@@ -374,10 +436,11 @@ export class IssuanceService {
     this.driving.add(intent.id);
     try {
       await this.step('built', intent.id);
-      // The pending licence rows and the intent exist together or not at all.
+      // The pending licence rows, the intent and the request's link to it exist together or not at all.
       await this.ctx.store.transaction(async (db) => {
         await db.outbox.create(intent);
         await db.licences.insert(prepared.map((p) => ({ ...p.row, outboxId: intent.id })));
+        if (link !== undefined) await db.idempotency.setResource(link.caller, link.key, intent.id);
       });
       await this.step('intentRecorded', intent.id);
       return await this.drive({ ...intent, endorsingOrgs, state: 'intent', txId: null, txBytes: null });

@@ -2,6 +2,9 @@
  * Idempotency keys: the first request with a (caller, key) reserves it under a hash of the request;
  * a repeat gets the stored response (or "still running"); the same key with a different request is
  * CONFLICT, so a key can never be reused for something else.
+ *
+ * A reservation whose request was cut short is 'interrupted' (see release and interruptAll): the
+ * next request with the key takes it over, with the resource the first attempt recorded, if any.
  */
 import { LicenceError } from '@licence-ledger/domain';
 import type { Queryable } from './db';
@@ -10,6 +13,11 @@ import type { Queryable } from './db';
 export type Reservation =
   | { readonly outcome: 'reserved' }
   | { readonly outcome: 'in_progress'; readonly resourceId: string | null }
+  /**
+   * An interrupted reservation, now this request's: `resourceId` is what the first attempt recorded
+   * (its durable work to resume from), null when it recorded nothing.
+   */
+  | { readonly outcome: 'resumed'; readonly resourceId: string | null }
   | {
       readonly outcome: 'completed';
       readonly status: number;
@@ -19,7 +27,7 @@ export type Reservation =
 
 interface Row {
   request_hash: string;
-  state: 'in_progress' | 'completed';
+  state: 'in_progress' | 'interrupted' | 'completed';
   resource_id: string | null;
   response_status: number | null;
   response_body: unknown;
@@ -29,12 +37,23 @@ interface Row {
 export interface IdempotencyRepo {
   /** Reserves (caller, key) for `requestHash`, or reports what an earlier identical request did. */
   reserve(caller: string, key: string, requestHash: string): Promise<Reservation>;
-  /** Links the reservation to what it created (e.g. an outbox id), for recovery. */
+  /**
+   * Links the reservation to durable work it started (an outbox id), in the transaction that
+   * writes that work, so a retry after a failure or a crash resumes it instead of starting again.
+   */
   setResource(caller: string, key: string, resourceId: string): Promise<void>;
   /** Stores the response of the reserved request. */
   complete(caller: string, key: string, status: number, body: unknown): Promise<void>;
-  /** Drops an unfinished reservation whose request failed, so the client may retry. */
+  /**
+   * Ends an unfinished reservation whose request failed, so the client may retry the key: dropped
+   * when it recorded no resource, marked interrupted when it did (the retry resumes the resource).
+   */
   release(caller: string, key: string): Promise<void>;
+  /**
+   * Marks every unfinished reservation interrupted; run at start-up, before serving, when no
+   * request of this province can be running. Returns how many there were.
+   */
+  interruptAll(): Promise<number>;
   /** Deletes keys created before `before`; returns how many. */
   purgeOlderThan(before: Date): Promise<number>;
 }
@@ -63,6 +82,17 @@ export function idempotencyRepo(db: Queryable): IdempotencyRepo {
           reason: 'idempotency_mismatch',
         });
       }
+      if (row.state === 'interrupted') {
+        // Taken over by exactly one of several concurrent retries; the others see it in progress.
+        const taken = await db.query<{ resource_id: string | null }>(
+          `UPDATE idempotency_keys SET state = 'in_progress'
+           WHERE caller = $1 AND key = $2 AND state = 'interrupted' RETURNING resource_id`,
+          [caller, key],
+        );
+        const took = taken.rows[0];
+        if (took !== undefined) return { outcome: 'resumed', resourceId: took.resource_id };
+        return { outcome: 'in_progress', resourceId: row.resource_id };
+      }
       if (row.state === 'in_progress') return { outcome: 'in_progress', resourceId: row.resource_id };
       return {
         outcome: 'completed',
@@ -89,9 +119,20 @@ export function idempotencyRepo(db: Queryable): IdempotencyRepo {
     },
     async release(caller, key) {
       await db.query(
-        `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND state = 'in_progress'`,
+        `WITH kept AS (
+           UPDATE idempotency_keys SET state = 'interrupted'
+           WHERE caller = $1 AND key = $2 AND state = 'in_progress' AND resource_id IS NOT NULL
+         )
+         DELETE FROM idempotency_keys
+         WHERE caller = $1 AND key = $2 AND state = 'in_progress' AND resource_id IS NULL`,
         [caller, key],
       );
+    },
+    async interruptAll() {
+      const { rowCount } = await db.query(
+        `UPDATE idempotency_keys SET state = 'interrupted' WHERE state = 'in_progress'`,
+      );
+      return rowCount ?? 0;
     },
     async purgeOlderThan(before) {
       const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before]);

@@ -322,6 +322,45 @@ describe.each(backends())('storage on %s', (_name, open) => {
       expect((await k.reserve('a', 'key-1', 'h3')).outcome).toBe('completed');
     });
 
+    it('keeps a failed reservation that recorded a resource, for the retry to resume', async () => {
+      const k = db.store.idempotency;
+      await k.reserve('c', 'with-work', 'h1');
+      await k.setResource('c', 'with-work', 'ob-7');
+      await k.release('c', 'with-work');
+      // The same key for another request is still refused; the same request takes it over.
+      expect(await code(k.reserve('c', 'with-work', 'h2'))).toBe('CONFLICT');
+      expect(await k.reserve('c', 'with-work', 'h1')).toEqual({ outcome: 'resumed', resourceId: 'ob-7' });
+      expect(await k.reserve('c', 'with-work', 'h1')).toEqual({ outcome: 'in_progress', resourceId: 'ob-7' });
+      await k.complete('c', 'with-work', 201, { id: 'L7' });
+      expect((await k.reserve('c', 'with-work', 'h1')).outcome).toBe('completed');
+    });
+
+    it('marks what a stopped process left unfinished as interrupted, and nothing else', async () => {
+      const k = db.store.idempotency;
+      await k.reserve('c', 'cut-short', 'h1');
+      await k.reserve('c', 'cut-short-with-work', 'h1');
+      await k.setResource('c', 'cut-short-with-work', 'ob-8');
+      await k.reserve('c', 'done', 'h1');
+      await k.complete('c', 'done', 200, {});
+      expect(await k.interruptAll()).toBe(2);
+      expect(await k.interruptAll()).toBe(0);
+      expect(await k.reserve('c', 'cut-short', 'h1')).toEqual({ outcome: 'resumed', resourceId: null });
+      expect(await k.reserve('c', 'cut-short-with-work', 'h1')).toEqual({
+        outcome: 'resumed',
+        resourceId: 'ob-8',
+      });
+      expect((await k.reserve('c', 'done', 'h1')).outcome).toBe('completed');
+    });
+
+    it('hands an interrupted reservation to exactly one of many concurrent retries', async () => {
+      const k = db.store.idempotency;
+      await k.reserve('c', 'retried', 'h');
+      await k.interruptAll();
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => k.reserve('c', 'retried', 'h')));
+      expect(outcomes.filter((o) => o.outcome === 'resumed')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'in_progress')).toHaveLength(7);
+    });
+
     it('lets exactly one of many concurrent identical requests reserve', async () => {
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, () => db.store.idempotency.reserve('c', 'race', 'h')),
