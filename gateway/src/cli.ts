@@ -130,15 +130,19 @@ const commands: Readonly<Record<string, Command>> = {
       'log-level': { type: 'string' },
     },
     help: {
-      ports: 'ports of the Guangdong, Zhejiang and Beijing gateways (default 7101,7102,7103)',
+      ports:
+        'ports of the Guangdong, Zhejiang and Beijing gateways (default 7101,7102,7103; 0 picks a free port, printed at start)',
       host: 'interface to listen on (default 127.0.0.1)',
       'log-level': `gateway log level: ${LOG_LEVELS.join(', ')} (default warn)`,
       ...commonHelp,
     },
     async run(values, out) {
       const ports = (str(values, 'ports') ?? '7101,7102,7103').split(',').map((p) => Number(p.trim()));
-      if (ports.length !== 3 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535)) {
-        throw new LicenceError('INVALID_ARGUMENT', '--ports takes three port numbers, e.g. 7101,7102,7103');
+      if (ports.length !== 3 || ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65_535)) {
+        throw new LicenceError(
+          'INVALID_ARGUMENT',
+          '--ports takes three port numbers (0: any free port), e.g. 7101,7102,7103',
+        );
       }
       const logLevel = str(values, 'log-level') ?? 'warn';
       if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {

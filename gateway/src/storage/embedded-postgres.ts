@@ -5,8 +5,9 @@
  *
  * PGlite runs in a child process. Its queries execute synchronously inside WASM, so in-process they
  * would stall the gateway's event loop (and every concurrent request) for the length of each
- * query; in a child they do not. The child also owns the data directory exclusively (a pid lock)
- * and closes the database cleanly when the gateway stops or dies (its IPC channel closes).
+ * query; in a child they do not. The child also owns the data directory exclusively (a pid lock,
+ * waited for while an earlier owner is still closing) and closes the database cleanly when the
+ * gateway stops or dies (its IPC channel closes).
  *
  * PGlite executes one connection's work at a time and interleaves the statements of concurrent
  * connections, so clients must use a single connection (pool max 1). The server still accepts a
@@ -28,6 +29,12 @@ export interface EmbeddedPostgres {
 
 /** Longest wait for PGlite to open its data directory and listen. */
 const START_TIMEOUT_MS = 120_000;
+/**
+ * Longest wait for an earlier owner of the data directory to let go. A gateway killed outright
+ * leaves its database child closing the database for a moment; a restart at once (a supervisor's)
+ * waits for that instead of failing. A directory held for longer is in use by another gateway.
+ */
+const LOCK_WAIT_MS = 20_000;
 
 // The child's program. Plain CommonJS passed with `node -e`, so it runs the same from sources (tests)
 // and from a build; module paths are resolved by the parent and passed as arguments.
@@ -36,18 +43,27 @@ const fs = require('node:fs');
 const path = require('node:path');
 const [pglitePath, socketPath, dataDir, port] = process.argv.slice(1);
 const lock = path.join(dataDir, 'embedded.pid');
-function takeLock() {
+const lockWaitMs = Number(process.env.LL_EMBEDDED_LOCK_WAIT_MS);
+// The process holding the lock, if it is alive.
+function holder() {
   try {
     const pid = Number(fs.readFileSync(lock, 'utf8'));
-    if (pid > 0 && pid !== process.pid) {
-      try { process.kill(pid, 0); throw new Error('the embedded database in ' + dataDir + ' is in use by process ' + pid); }
-      catch (e) { if (e.code !== 'ESRCH') throw e; }
-    }
-  } catch (e) { if (e.code !== 'ENOENT') throw e; }
+    if (!(pid > 0) || pid === process.pid) return 0;
+    try { process.kill(pid, 0); return pid; } catch (e) { if (e.code === 'ESRCH') return 0; throw e; }
+  } catch (e) { if (e.code === 'ENOENT') return 0; throw e; }
+}
+async function takeLock() {
+  const until = Date.now() + lockWaitMs;
+  for (let pid = holder(); pid !== 0; pid = holder()) {
+    if (Date.now() >= until)
+      throw new Error('the embedded database in ' + dataDir + ' is in use by process ' + pid +
+        ' (still, after ' + Math.round(lockWaitMs / 1000) + ' s)');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   fs.writeFileSync(lock, String(process.pid));
 }
 (async () => {
-  takeLock();
+  await takeLock();
   const { PGlite } = require(pglitePath);
   const { PGLiteSocketServer } = require(socketPath);
   const db = await PGlite.create(path.join(dataDir, 'pgdata'));
@@ -89,7 +105,10 @@ export async function startEmbeddedPostgres(options: {
       options.dataDir,
       String(options.port ?? 0),
     ],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, LL_EMBEDDED_LOCK_WAIT_MS: String(LOCK_WAIT_MS) },
+    },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
