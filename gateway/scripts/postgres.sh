@@ -5,6 +5,7 @@
 #   gateway/scripts/postgres.sh url      # prints DATABASE_URL=... of the initialised cluster
 #   gateway/scripts/postgres.sh status   # exit 0 when running
 #   gateway/scripts/postgres.sh stop     # fast shutdown (in-flight transactions roll back)
+#   gateway/scripts/postgres.sh crash    # immediate shutdown, as a crash: no checkpoint, WAL recovery at the next start
 #
 # Layout (git-ignored), under PG_HOME (default <repo>/.data/postgres):
 #   data/      the cluster, owned by the server's OS user, mode 0700
@@ -139,15 +140,17 @@ start() {
 }
 
 stop() {
+  local mode="${1:-fast}"
   bin="$(find_bin)" || { echo "postgres.sh: not installed; nothing to stop" >&2; return 0; }
-  if running; then as_server "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
-  echo "postgres.sh: stopped" >&2
+  if running; then as_server "$bin/pg_ctl" -D "$data" -m "$mode" -w stop >/dev/null; fi
+  echo "postgres.sh: stopped ($mode)" >&2
 }
 
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
+  stop) stop fast ;;
+  crash) stop immediate ;;
   url) url ;;
   status) if running; then echo "running"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|crash|url|status" >&2; exit 2 ;;
 esac
