@@ -9,7 +9,15 @@
 import request from 'supertest';
 import type { ProvinceRuntime } from '../main';
 import type { IssueStep } from '../services/issuance';
-import { AGENCY, GD, crashSwitch, drivingLicence, restartProvince, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  GD,
+  agencyLicences,
+  crashSwitch,
+  drivingLicence,
+  restartProvince,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(180_000);
@@ -44,29 +52,7 @@ describe('issuance survives a crash at every step', () => {
   }
 
   /** Local rows and ledger records of the agency. */
-  async function state(): Promise<{ local: Map<string, string>; ledger: string[] }> {
-    const local = new Map<string, string>();
-    let after: readonly [string, string] | undefined;
-    do {
-      const page = await runtime.services.ctx.store.licences.listByAgency(AGENCY.gdDmv, {
-        limit: 100,
-        ...(after === undefined ? {} : { after }),
-      });
-      for (const l of page.items) local.set(l.id, l.state);
-      after = page.next;
-    } while (after !== undefined);
-    const ledger: string[] = [];
-    let bookmark = '';
-    do {
-      const page = await runtime.services.ctx.ledger.admin.listLicencesByAgency(AGENCY.gdDmv, {
-        pageSize: 100,
-        bookmark,
-      });
-      ledger.push(...page.items.map((r) => r.id));
-      bookmark = page.bookmark;
-    } while (bookmark !== '');
-    return { local, ledger };
-  }
+  const state = (): ReturnType<typeof agencyLicences> => agencyLicences(runtime.services, AGENCY.gdDmv);
 
   it.each(STEPS)('after a crash at %s, recovery leaves ledger and database in agreement', async (step) => {
     const before = await state();

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCluster } from '../demo/cluster';
 import { defaultPkiConfigPath } from '../demo/material';
-import { GD, drivingLicence } from './test-support';
+import { GD, agencyLicences, drivingLicence } from './test-support';
 
 jest.setTimeout(600_000);
 
@@ -200,24 +200,7 @@ describe('issuance survives SIGKILL of the gateway process', () => {
       const gd = cluster.province(GD).runtime.services;
       const agency = (await gd.ctx.store.licences.get(ids[0]!))?.agency;
       expect(agency).toBeDefined();
-      const local = new Map<string, string>();
-      let after: readonly [string, string] | undefined;
-      do {
-        const page = await gd.ctx.store.licences.listByAgency(agency!, {
-          limit: 100,
-          ...(after === undefined ? {} : { after }),
-        });
-        for (const l of page.items) local.set(l.id, l.state);
-        after = page.next;
-      } while (after !== undefined);
-      const ledger: string[] = [];
-      let bookmark = '';
-      do {
-        const page = await gd.ctx.ledger.admin.listLicencesByAgency(agency!, { pageSize: 100, bookmark });
-        ledger.push(...page.items.map((r) => r.id));
-        bookmark = page.bookmark;
-      } while (bookmark !== '');
-
+      const { local, ledger } = await agencyLicences(gd, agency!);
       expect([...local.keys()].sort()).toEqual([...ids].sort());
       expect([...local.values()].every((s) => s === 'issued')).toBe(true);
       expect([...ledger].sort()).toEqual([...ids].sort());

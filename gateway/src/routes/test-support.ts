@@ -15,6 +15,7 @@ import type { PrincipalRole } from '../auth/principal';
 import { createLogger } from '../logging';
 import { openProvince } from '../main';
 import type { ProvinceRuntime } from '../main';
+import type { ProvinceServices } from '../services';
 import type { IssuanceHooks, IssueStep } from '../services/issuance';
 import { holderRef as citizenRef } from '../auth/holder-ref';
 
@@ -145,6 +146,34 @@ export async function restartProvince(
     tokenIssuers: [p.idp.trustEntry()],
     ...(hooks === undefined ? {} : { hooks }),
   });
+}
+
+/**
+ * An agency's licences on both sides: the province database's rows (id → state) and the ledger's
+ * records (ids), every page of each.
+ */
+export async function agencyLicences(
+  services: ProvinceServices,
+  agency: string,
+): Promise<{ local: Map<string, string>; ledger: string[] }> {
+  const local = new Map<string, string>();
+  let after: readonly [string, string] | undefined;
+  do {
+    const page = await services.ctx.store.licences.listByAgency(agency, {
+      limit: 100,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const l of page.items) local.set(l.id, l.state);
+    after = page.next;
+  } while (after !== undefined);
+  const ledger: string[] = [];
+  let bookmark = '';
+  do {
+    const page = await services.ctx.ledger.admin.listLicencesByAgency(agency, { pageSize: 100, bookmark });
+    ledger.push(...page.items.map((r) => r.id));
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return { local, ledger };
 }
 
 /** Asks Guangdong's gateway, as the holder `auth`, for a presentation of `id` disclosing `disclose`. */
