@@ -38,6 +38,14 @@ export interface IdempotentWork {
   resume?(resourceId: string): Promise<StoredResponse | undefined>;
 }
 
+/** The answer to a repeat of a request that is still running (409, retry after a second). */
+export function stillProcessing(): LicenceError {
+  return new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
+    header: 'Idempotency-Key',
+    retryAfterSeconds: 1,
+  });
+}
+
 /** The hash that binds a key to one request: method, path and canonical body. */
 export function requestHash(method: string, path: string, body: unknown): string {
   return sha256b64url(canonicalize({ method, path, body: body ?? null }));
@@ -66,12 +74,7 @@ export async function idempotent(
     );
   }
   const earlier = await store.reserve(caller, key, hash);
-  if (earlier.outcome === 'in_progress') {
-    throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
-      header: 'Idempotency-Key',
-      retryAfterSeconds: 1,
-    });
-  }
+  if (earlier.outcome === 'in_progress') throw stillProcessing();
   if (earlier.outcome === 'completed') return { status: earlier.status, body: earlier.body, replayed: true };
   let response: StoredResponse | undefined;
   let replayed = false;

@@ -39,6 +39,7 @@ import { holderRefOf } from '../auth/holder-ref';
 import type { NewLicence, StoredLicence } from '../storage/licences';
 import type { OutboxEntry, OutboxIntent, OutboxKind } from '../storage/outbox';
 import type { Repositories } from '../storage/store';
+import { stillProcessing } from './idempotency';
 import type { IdempotencyLink } from './idempotency';
 import type { ProvinceContext } from './context';
 import { isIsoDate, validateFields } from './field-validation';
@@ -387,12 +388,7 @@ export class IssuanceService {
   async resume(outboxId: string): Promise<IssueOutcome | BatchOutcome | SuccessionOutcome | undefined> {
     let row = await this.ctx.store.outbox.get(outboxId);
     if (row !== undefined && row.state !== 'committed' && row.state !== 'failed') {
-      if ((await this.finish(row)) === 'skipped') {
-        throw new LicenceError('CONFLICT', 'a request with this Idempotency-Key is still being processed', {
-          header: 'Idempotency-Key',
-          retryAfterSeconds: 1,
-        });
-      }
+      if ((await this.finish(row)) === 'skipped') throw stillProcessing();
       row = await this.ctx.store.outbox.get(outboxId);
     }
     if (row?.state !== 'committed' || row.txId === null || row.blockNumber === null) return undefined;
