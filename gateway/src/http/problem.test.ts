@@ -15,6 +15,9 @@ function throwingRouter(): express.Router {
       retryAfterSeconds: 7,
     });
   });
+  router.get('/plain/:code', (req) => {
+    throw new LicenceError(req.params.code as ErrorCode, `failure ${req.params.code}`);
+  });
   router.get('/boom', () => {
     throw new Error('secret database password is hunter2');
   });
@@ -63,10 +66,13 @@ describe('problem+json error mapping', () => {
     }
   });
 
-  it('adds Retry-After to rate-limit and unavailability problems', async () => {
+  it('adds Retry-After to a problem that says when to retry, and to no other', async () => {
     expect((await request(app).get('/t/code/RATE_LIMITED')).headers['retry-after']).toBe('7');
     expect((await request(app).get('/t/code/LEDGER_UNAVAILABLE')).headers['retry-after']).toBe('7');
-    expect((await request(app).get('/t/code/CONFLICT')).headers['retry-after']).toBeUndefined();
+    // A repeat of a request that is still running (Idempotency-Key) says when to retry too.
+    expect((await request(app).get('/t/code/CONFLICT')).headers['retry-after']).toBe('7');
+    expect((await request(app).get('/t/plain/CONFLICT')).headers['retry-after']).toBeUndefined();
+    expect((await request(app).get('/t/plain/LEDGER_UNAVAILABLE')).headers['retry-after']).toBeUndefined();
   });
 
   it('adds WWW-Authenticate to 401s', async () => {

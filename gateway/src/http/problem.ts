@@ -195,8 +195,9 @@ export function sendProblem(res: Response, c: Classified, instance: string): voi
       presented ? 'Bearer realm="licence-ledger", error="invalid_token"' : 'Bearer realm="licence-ledger"',
     );
   }
+  // Whatever the code: a rate limit, the ledger out of reach, a repeat of a request still running.
   const retry = error.details?.retryAfterSeconds;
-  if (typeof retry === 'number' && (error.code === 'RATE_LIMITED' || error.code === 'LEDGER_UNAVAILABLE')) {
+  if (typeof retry === 'number') {
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retry))));
   }
   res

@@ -228,6 +228,43 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
     expect((await runtime.services.ctx.ledger.admin.readLicence(id))?.id).toBe(id);
   });
 
+  it.each([
+    ['suspend', '02', 'ILLEGAL_TRANSITION'],
+    ['revoke', '07', 'TERMINAL_STATE'],
+  ] as const)(
+    'refuses, not repeats, a %s retried after a crash that followed its commit',
+    async (action, status, refusal) => {
+      const auth = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
+      const issued = await request(runtime.app)
+        .post('/api/v1/licences')
+        .set('authorization', auth)
+        .send(drivingLicence());
+      const id = issued.body.licence.id as string;
+      const key = `${action}-then-crash`;
+      const change = (): request.Test =>
+        request(runtime.app)
+          .post(`/api/v1/licences/${encodeURIComponent(id)}/status`)
+          .set('authorization', auth)
+          .set('idempotency-key', key)
+          .send({ action, reasonCode: 'CRASH_TEST', reasonText: '' });
+      expect((await change()).status).toBe(200);
+      // As if the process died after the ledger commit, before the answer was stored; then restarted.
+      const store = runtime.services.ctx.store;
+      await store.pool.query(
+        `UPDATE idempotency_keys SET state = 'in_progress', response_status = NULL, response_body = NULL,
+           completed_at = NULL WHERE key = $1`,
+        [key],
+      );
+      expect(await store.idempotency.interruptAll()).toBe(1);
+      const retry = await change();
+      expect(retry.status).toBe(409);
+      expect(retry.body.code).toBe(refusal);
+      const history = await runtime.services.ctx.ledger.admin.getLicenceHistory(id);
+      expect(history.filter((h) => h.value?.status === status)).toHaveLength(1);
+      expect((await runtime.services.ctx.ledger.admin.readLicence(id))?.status).toBe(status);
+    },
+  );
+
   it('never takes over a write that a request is still driving, however long it takes', async () => {
     let reached!: () => void;
     const atHold = new Promise<void>((resolve) => (reached = resolve));

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { IssueInput } from '../services/issuance';
 import { postgresServerMissing } from '../storage/test-backends';
 import {
   AGENCY,
@@ -90,19 +91,13 @@ if (missing !== undefined) {
           .set('authorization', verifier)
           .send({ token, purpose: PURPOSE });
       const zjIssuer = { sub: 'zj-clerk', role: 'issuer' as const, province: ZJ, agency: AGENCY.zjDmv };
-      const zjLicence = await zj.issuance.issue(AGENCY.zjDmv, {
-        ...(drivingLicence() as { typeCode: string; fields: unknown }),
-        validFrom: '2024-01-01',
-        validUntil: '2034-01-01',
-      });
+      const zjLicence = await zj.issuance.issue(AGENCY.zjDmv, drivingLicence() as unknown as IssueInput);
+      const issue = () =>
+        c.http(GD).post('/api/v1/licences').set('authorization', issuer).send(drivingLicence());
 
       await postgres(home, 'crash');
 
-      const refused = await c
-        .http(GD)
-        .post('/api/v1/licences')
-        .set('authorization', issuer)
-        .send(drivingLicence());
+      const refused = await issue();
       expect(refused.status).toBe(503);
       expect(refused.body.code).toBe('STORAGE_UNAVAILABLE');
       expect((await c.http(GD).get('/readyz')).status).toBe(503);
@@ -145,12 +140,7 @@ if (missing !== undefined) {
       ).toBe(200);
       const after = await verify();
       expect(after.body.result).toBe('VALID');
-      const issued = await c
-        .http(GD)
-        .post('/api/v1/licences')
-        .set('authorization', issuer)
-        .send(drivingLicence());
-      expect(issued.status).toBe(201);
+      expect((await issue()).status).toBe(201);
     });
   });
 }

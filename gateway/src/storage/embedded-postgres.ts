@@ -41,9 +41,9 @@ const LOCK_WAIT_MS = 20_000;
 const CHILD = String.raw`
 const fs = require('node:fs');
 const path = require('node:path');
-const [pglitePath, socketPath, dataDir, port] = process.argv.slice(1);
+const [pglitePath, socketPath, dataDir, port, lockWait] = process.argv.slice(1);
 const lock = path.join(dataDir, 'embedded.pid');
-const lockWaitMs = Number(process.env.LL_EMBEDDED_LOCK_WAIT_MS);
+const lockWaitMs = Number(lockWait);
 // The process holding the lock, if it is alive.
 function holder() {
   try {
@@ -104,11 +104,9 @@ export async function startEmbeddedPostgres(options: {
       require.resolve('@electric-sql/pglite-socket'),
       options.dataDir,
       String(options.port ?? 0),
+      String(LOCK_WAIT_MS),
     ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, LL_EMBEDDED_LOCK_WAIT_MS: String(LOCK_WAIT_MS) },
-    },
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
