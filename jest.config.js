@@ -12,6 +12,7 @@ const moduleNameMapper = {
   '^@licence-ledger/chaincode$': here('chaincode/src'),
   '^@licence-ledger/crypto-config$': here('crypto-config/src'),
   '^@licence-ledger/test$': here('test/src'),
+  '^@licence-ledger/network$': here('network/src'),
 };
 const project = (displayName, rootDir, extra = {}) => ({
   displayName,
@@ -33,6 +34,7 @@ module.exports = {
     project('crypto-config', 'crypto-config'),
     project('gateway', 'gateway'),
     project('test', 'test'),
+    project('network', 'network'),
   ],
   collectCoverageFrom: ['**/src/**/*.ts', '!**/*.test.ts', '!**/node_modules/**', '!**/dist/**'],
 };

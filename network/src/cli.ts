@@ -3,7 +3,9 @@
  * `ll-network up | down | status | upgrade`: the real Fabric network of the provinces on this machine.
  * Run through the root package's scripts: npm run network:up / network:down / network:status / network:upgrade.
  */
+import { existsSync } from 'node:fs';
 import { LicenceError } from '@licence-ledger/domain';
+import { runLayout } from './layout';
 import { Network, installFabric } from './network';
 import { NETWORK_VARIABLES, loadSettings } from './settings';
 
@@ -45,7 +47,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const network = new Network(settings.topology, settings.runRoot, '', log);
+      const network = existsSync(runLayout(settings.runRoot).stateFile)
+        ? Network.open(settings.runRoot, log)
+        : new Network(settings.topology, settings.runRoot, '', log);
       const keep = argv.includes('--keep-ledgers');
       const report = await network.down({ removeLedgers: !keep });
       for (const line of report) out(`stopped ${line}`);
@@ -54,16 +58,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const home = await installFabric(() => undefined);
-      const network = new Network(settings.topology, settings.runRoot, home, log);
+      if (!existsSync(runLayout(settings.runRoot).stateFile)) {
+        out(`no network in ${settings.runRoot} (npm run network:up starts one)`);
+        return 1;
+      }
+      const network = Network.open(settings.runRoot, log);
       const { ok, lines } = await network.status();
       for (const line of lines) out(line);
       out(ok ? 'network: up' : 'network: NOT fully up');
       return ok ? 0 : 1;
     }
     case 'upgrade': {
-      const home = await installFabric(log);
-      const network = new Network(settings.topology, settings.runRoot, home, log);
+      const network = Network.open(settings.runRoot, log);
       const { version, sequence } = await network.upgrade();
       out(`chaincode ${settings.topology.chaincode} upgraded to ${version} (sequence ${sequence})`);
       return 0;
