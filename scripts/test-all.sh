@@ -76,12 +76,17 @@ step "jest: every project"
 # sandbox only allows with this flag.
 NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --ci --json --outputFile="$results_dir/jest.json" "$@" || status=1
 
+step "jest: fault tests on the real Fabric network, one at a time (they kill and restart its nodes)"
+FABRIC_FAULTS=1 NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" \
+  npx jest --ci --runInBand --passWithNoTests --json --outputFile="$results_dir/faults.json" "$@" || status=1
+
 if [[ -f "$results_dir/jest.json" ]]; then
   node -e '
-    const r = require(process.argv[1]);
-    console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
-    if (r.numTotalTests === 0) process.exit(1);
-  ' "$results_dir/jest.json" || status=1
+    const runs = process.argv.slice(1).filter((f) => require("node:fs").existsSync(f)).map((f) => require(f));
+    const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+    console.log(`\ntests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
+    if (sum("numTotalTests") === 0) process.exit(1);
+  ' "$results_dir/jest.json" "$results_dir/faults.json" || status=1
 fi
 if [[ $status != 0 ]]; then echo "FAILED: see the errors above" >&2; else echo "all checks passed"; fi
 exit $status

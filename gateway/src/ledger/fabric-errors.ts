@@ -14,6 +14,35 @@ const TRANSIENT: ReadonlySet<number> = new Set([
   grpcStatus.CANCELLED,
 ]);
 
+/**
+ * A peer gateway answers ABORTED ("failed to collect enough transaction endorsements") when an endorser or
+ * its chaincode server is down, and FAILED_PRECONDITION when discovery knows no set of live peers that
+ * satisfies the policies (e.g. another province's peer is down, or gossip has not found it yet). Both pass
+ * once the peers are back, so they are outages, not internal errors. Only the peer's own fixed phrases are
+ * matched; a chaincode's refusal arrives as LLERR and is recognised before this.
+ */
+function endorserOutage(
+  code: number,
+  text: string,
+): 'chaincode unreachable' | 'endorsers unavailable' | undefined {
+  if (
+    code === Number(grpcStatus.ABORTED) &&
+    /could not launch chaincode|error creating grpc connection/.test(text)
+  ) {
+    return 'chaincode unreachable';
+  }
+  if (code === Number(grpcStatus.ABORTED) && /failed to collect enough transaction endorsements/.test(text)) {
+    return 'endorsers unavailable';
+  }
+  if (
+    code === Number(grpcStatus.FAILED_PRECONDITION) &&
+    /no combination of peers can be derived/.test(text)
+  ) {
+    return 'endorsers unavailable';
+  }
+  return undefined;
+}
+
 /** The name of a Fabric transaction validation code (e.g. 11 → MVCC_READ_CONFLICT). */
 export function validationCodeName(code: number): string {
   for (const [name, value] of Object.entries(StatusCode)) if (value === code) return name;
@@ -40,6 +69,13 @@ export function toLicenceError(err: unknown): LicenceError {
     if (TRANSIENT.has(err.code)) {
       return new LicenceError('LEDGER_UNAVAILABLE', 'the ledger peer could not be reached in time', {
         grpcCode: err.code,
+      });
+    }
+    const outage = endorserOutage(err.code, text);
+    if (outage !== undefined) {
+      return new LicenceError('LEDGER_UNAVAILABLE', 'not enough endorsing peers are available', {
+        grpcCode: err.code,
+        reason: outage,
       });
     }
     return new LicenceError('INTERNAL', 'the ledger refused the request', { grpcCode: err.code });

@@ -50,6 +50,43 @@ describe('toLicenceError', () => {
     },
   );
 
+  // Regression (seen on the real network): an endorser whose chaincode server is down made every write of
+  // its province answer 500 INTERNAL instead of 503 LEDGER_UNAVAILABLE.
+  it.each([
+    [
+      status.ABORTED,
+      'failed to collect enough transaction endorsements',
+      'could not launch chaincode licence-ledger_1:ab: connection refused',
+      'chaincode unreachable',
+    ],
+    [
+      status.ABORTED,
+      'failed to collect enough transaction endorsements',
+      'endorser timed out',
+      'endorsers unavailable',
+    ],
+    [
+      status.FAILED_PRECONDITION,
+      'no combination of peers can be derived which satisfy the endorsement policy',
+      '',
+      'endorsers unavailable',
+    ],
+  ])(
+    'maps gRPC %s "%s" (an endorser or its chaincode down) to LEDGER_UNAVAILABLE',
+    (code, message, detail, reason) => {
+      const err = new EndorseError({
+        code,
+        details: detail === '' ? [] : [{ address: 'p', mspId: 'GuangdongMSP', message: detail }],
+        cause: serviceError(code, message),
+        transactionId: 'tx',
+        message,
+      });
+      const mapped = toLicenceError(err);
+      expect(mapped.code).toBe('LEDGER_UNAVAILABLE');
+      expect(mapped.details).toMatchObject({ reason });
+    },
+  );
+
   it('maps any other gateway failure to INTERNAL, never to a chaincode code guessed from prose', () => {
     const err = new EndorseError({
       code: status.ABORTED,
