@@ -34,7 +34,12 @@ const FAULT_TEST = '\\.fault\\.test\\.ts$';
 
 module.exports = {
   projects: faults
-    ? [project('network-faults', 'network', { testMatch: ['<rootDir>/src/**/*.fault.test.ts'] })]
+    ? [
+        project('network-faults', 'network', {
+          testMatch: ['<rootDir>/src/**/*.fault.test.ts'],
+          modulePathIgnorePatterns: ['<rootDir>/\\.run/', '<rootDir>/\\.test-logs/'],
+        }),
+      ]
     : [
         project('domain', 'packages/licence-domain'),
         project('embedded-ledger', 'packages/embedded-ledger'),
@@ -42,7 +47,11 @@ module.exports = {
         project('crypto-config', 'crypto-config'),
         project('gateway', 'gateway'),
         project('test', 'test'),
-        project('network', 'network', { testPathIgnorePatterns: ['/node_modules/', '/dist/', FAULT_TEST] }),
+        project('network', 'network', {
+          testPathIgnorePatterns: ['/node_modules/', '/dist/', FAULT_TEST],
+          // A network's run folder holds Raft's *.snap files, which jest would take for its own snapshots.
+          modulePathIgnorePatterns: ['<rootDir>/\\.run/', '<rootDir>/\\.test-logs/'],
+        }),
       ],
   collectCoverageFrom: ['**/src/**/*.ts', '!**/*.test.ts', '!**/node_modules/**', '!**/dist/**'],
 };

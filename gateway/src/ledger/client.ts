@@ -369,9 +369,8 @@ export class LedgerClient {
   }
 
   /**
-   * Accepts a licence transferred to this client's province. On Fabric pass `endorsingOrgs` =
-   * [the predecessor's issuing MSP, this MSP]: the old record's key-level policy names only the
-   * issuing province, the new one only this province.
+   * Accepts a licence transferred to this client's province. Leave `endorsingOrgs` out: the ledger plans the
+   * endorsers from the predecessor's key-level policy (its issuing province) and the channel's majority.
    */
   acceptTransfer(req: SuccessionRequest, endorsingOrgs?: string[]): Promise<Committed<Succession>> {
     return this.write(TX.AcceptTransfer, [JSON.stringify(req)], asSuccession, endorsingOrgs);

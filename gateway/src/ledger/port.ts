@@ -45,9 +45,10 @@ export interface TransactionStatus {
 }
 
 /**
- * Options for a submit or prepare. A transaction that writes a record protected by another
- * organisation's key-level policy (AcceptTransfer) must name both organisations, since Fabric's
- * discovery plans endorsements from the chaincode policy alone.
+ * Options for a submit or prepare. Normally none: Fabric's peer gateway (v2.4 and later) plans endorsers
+ * from the chaincode policy together with the key-level policies of the keys the transaction writes, as
+ * the embedded ledger does by asking every member. Naming organisations narrows the plan (fault and
+ * policy tests use it to send a transaction endorsed by too few).
  */
 export interface SubmitOptions {
   /** MSP IDs whose peers must endorse (defaults to the chaincode's policy). */

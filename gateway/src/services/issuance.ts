@@ -229,18 +229,11 @@ export class IssuanceService {
       });
     }
     const prepared = await this.build(agencyUscc, input, 1, predecessorId);
-    // The predecessor's key-level policy names its issuing province, the successor's this one: on
-    // Fabric both must endorse, and the outbox keeps them so a restart endorses the same way.
-    const endorsingOrgs = [...new Set([old.issuerMsp, this.ctx.msp])];
-    return this.succeed(
-      'acceptTransfer',
-      TX.AcceptTransfer,
-      agencyUscc,
-      predecessorId,
-      prepared,
-      link,
-      endorsingOrgs,
-    );
+    // No endorsers are named: the predecessor's key-level policy (its issuing province) and the channel's
+    // majority for the successor are planned by the ledger itself. On Fabric the endorsing peer reports the
+    // policies of the keys it writes and the peer gateway adds the issuing province to a majority; naming
+    // [old, new] instead would fail once the consortium has four or more provinces (a majority is then three).
+    return this.succeed('acceptTransfer', TX.AcceptTransfer, agencyUscc, predecessorId, prepared, link);
   }
 
   /**
@@ -552,6 +545,7 @@ export class OutboxRecovery extends DeliveryWorker<OutboxEntry> {
 
   protected claim(limit: number): Promise<OutboxEntry[]> {
     return this.ctx.store.outbox.claimStale({
+      now: this.ctx.clock(),
       staleAfterMs: this.ctx.config.outboxRecovery.staleAfterMs,
       limit: Math.min(limit, RECOVERY_PASS_ROWS),
     });
