@@ -1,6 +1,7 @@
 /**
- * The Fabric adapter cannot meet a real peer here, so its error mapping is tested with the real
- * fabric-gateway error classes built by hand, and its transport path against a closed port.
+ * Unit tests of the Fabric adapter: its error mapping with the real fabric-gateway error classes built by
+ * hand, and its transport path against a closed port. Against real peers it is tested by the suites in
+ * network/src/fabric/, which run on a live three-province network.
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';

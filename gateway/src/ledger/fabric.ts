@@ -170,6 +170,17 @@ export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
     chaincodeEvents(startBlock: number): LedgerEventStream {
       let source: (AsyncIterable<ChaincodeEvent> & { close(): void }) | undefined;
       let closed = false;
+      // Chaincode events carry no time: it is read from the event's block (one read per block with events).
+      let timesOf: { block: bigint; times: ReadonlyMap<string, string> } | undefined;
+      const timeOf = async (block: bigint, txId: string): Promise<string> => {
+        if (timesOf?.block !== block) {
+          const bytes = await mapped(() =>
+            qscc().evaluateTransaction('GetBlockByNumber', opts.channel, block.toString()),
+          );
+          timesOf = { block, times: transactionTimes(common.Block.deserializeBinary(bytes)) };
+        }
+        return timesOf.times.get(txId) ?? '';
+      };
       return {
         close() {
           closed = true;
@@ -189,8 +200,7 @@ export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
                 txId: event.transactionId,
                 eventName: event.eventName,
                 payload: Buffer.from(event.payload),
-                // Chaincode events carry no time; the payload's own `at` is the transaction time.
-                timestamp: '',
+                timestamp: await timeOf(event.blockNumber, event.transactionId),
               };
             }
           } catch (err) {
@@ -202,7 +212,15 @@ export function createFabricLedgerPort(opts: FabricLedgerOptions): LedgerPort {
 
     async chainInfo() {
       const bytes = await mapped(() => qscc().evaluateTransaction('GetChainInfo', opts.channel));
-      return { height: Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight()), time: null };
+      const height = Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+      if (height === 0) return { height, time: null };
+      // A Fabric block has no time of its own: its transactions' timestamps (set by their clients,
+      // checked by the peers against their clocks) are the time it holds; the latest one is the block's.
+      const last = await mapped(() =>
+        qscc().evaluateTransaction('GetBlockByNumber', opts.channel, String(height - 1)),
+      );
+      const times = [...transactionTimes(common.Block.deserializeBinary(last)).values()].sort();
+      return { height, time: times.at(-1) ?? null };
     },
 
     async close() {
@@ -219,4 +237,22 @@ export function isNoSuchTransaction(err: unknown): boolean {
   const e = err as { message?: unknown; details?: { message?: unknown }[] } | null;
   const texts = [e?.message, ...(Array.isArray(e?.details) ? e.details.map((d) => d.message) : [])];
   return texts.some((t) => typeof t === 'string' && t.includes('no such transaction ID'));
+}
+
+/** The timestamp of every transaction in a block (from each envelope's channel header), by transaction id. */
+export function transactionTimes(block: common.Block): Map<string, string> {
+  const times = new Map<string, string>();
+  for (const data of block.getData()?.getDataList_asU8() ?? []) {
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(data).getPayload_asU8(),
+    );
+    const header = payload.getHeader()?.getChannelHeader_asU8();
+    if (header === undefined) continue;
+    const channelHeader = common.ChannelHeader.deserializeBinary(header);
+    const ts = channelHeader.getTimestamp();
+    if (ts === undefined) continue;
+    const ms = ts.getSeconds() * 1000 + Math.floor(ts.getNanos() / 1e6);
+    times.set(channelHeader.getTxId(), new Date(ms).toISOString());
+  }
+  return times;
 }

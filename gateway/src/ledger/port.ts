@@ -18,7 +18,7 @@ export interface LedgerEvent {
   readonly txId: string;
   readonly eventName: string;
   readonly payload: Buffer;
-  /** ISO time of the transaction; '' when the ledger does not report it. */
+  /** ISO time of the transaction (on Fabric, from its block); '' only when the block does not hold it. */
   readonly timestamp: string;
 }
 
@@ -69,7 +69,7 @@ export interface LedgerPort {
   transactionStatus(txId: string): Promise<TransactionStatus | undefined>;
   /** Chaincode events from `startBlock` on, in ledger order. */
   chaincodeEvents(startBlock: number): LedgerEventStream;
-  /** Height and the time of the last block (null when the ledger does not say). */
+  /** Height and the time of the last block (its latest transaction's time; null for an empty ledger). */
   chainInfo(): Promise<{ height: number; time: string | null }>;
   /** Releases connections. */
   close(): Promise<void>;
