@@ -455,6 +455,13 @@ export class Network {
       if (!installed.includes(pkg.id)) {
         step(`installing ${pkg.id.slice(0, pkg.id.indexOf(':') + 13)}… on ${p.host}`);
         await cli.install(this.tools, this.peerAdmin(p), pkg.path);
+        // Approvals name the ID computed here; the peer must have computed the same one from the bytes.
+        if (!(await cli.installedPackages(this.tools, this.peerAdmin(p))).includes(pkg.id)) {
+          throw new LicenceError(
+            'INTERNAL',
+            `${p.host} installed the package under another ID than ${pkg.id}`,
+          );
+        }
       }
       await this.startChaincodeServer(state, p, slot, pkg.id, step);
     }
