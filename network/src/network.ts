@@ -191,18 +191,21 @@ export class Network {
         block,
       );
     }
-    for (const o of this.topology.orderers) {
-      const info = await cli.osnadminChannel(
-        this.tools,
-        this.ordererAdmin(),
-        o.adminPort,
-        this.topology.channel,
-      );
-      if (info === undefined) {
-        step(`${o.name} joins '${this.topology.channel}' (osnadmin)`);
-        await cli.osnadminJoin(this.tools, this.ordererAdmin(), o.adminPort, this.topology.channel, block);
-      }
-    }
+    // Joined together: a SmartBFT orderer's join returns only once it has reached the others (about 6 s each).
+    await Promise.all(
+      this.topology.orderers.map(async (o) => {
+        const info = await cli.osnadminChannel(
+          this.tools,
+          this.ordererAdmin(),
+          o.adminPort,
+          this.topology.channel,
+        );
+        if (info === undefined) {
+          step(`${o.name} joins '${this.topology.channel}' (osnadmin)`);
+          await cli.osnadminJoin(this.tools, this.ordererAdmin(), o.adminPort, this.topology.channel, block);
+        }
+      }),
+    );
     step('waiting for the ordering service to have a leader');
     await this.waitForOrderingLeader();
 
@@ -469,13 +472,15 @@ export class Network {
     const first = this.topology.peers[0];
     if (first === undefined) return;
     const readiness = await cli.commitReadiness(this.tools, this.peerAdmin(first), definition);
-    for (const p of this.topology.peers) {
-      if (readiness[p.mspId] === true) continue;
-      step(`${p.mspId} approves ${this.topology.chaincode} ${version} (sequence ${sequence})`);
-      const id = packageIds[p.mspId];
-      if (id === undefined) continue;
-      await cli.approve(this.tools, this.peerAdmin(p), orderer, definition, id);
-    }
+    // Each province's approval writes only its own organisation's state, so they are sent together.
+    await Promise.all(
+      this.topology.peers.map(async (p) => {
+        const id = packageIds[p.mspId];
+        if (readiness[p.mspId] === true || id === undefined) return;
+        step(`${p.mspId} approves ${this.topology.chaincode} ${version} (sequence ${sequence})`);
+        await cli.approve(this.tools, this.peerAdmin(p), orderer, definition, id);
+      }),
+    );
     step(
       `committing ${this.topology.chaincode} ${version} (sequence ${sequence}) to '${this.topology.channel}'`,
     );
