@@ -18,6 +18,8 @@ import { LicenceError } from '@licence-ledger/domain';
 import { EmbeddedLedger } from '@licence-ledger/embedded-ledger';
 import { contracts } from '@licence-ledger/chaincode';
 import { createApp } from './app';
+import { systemClock } from './clock';
+import type { Clock } from './clock';
 import type { GatewayConfig, TokenIssuerConfig } from './config';
 import { defaultSecretPaths, loadConfig } from './config';
 import { createLogger } from './logging';
@@ -61,7 +63,8 @@ export interface ProvinceOptions {
   readonly trailPollMs?: number;
   /** Skip the listener and the delivery loops (tests that drive them by hand). */
   readonly background?: boolean;
-  readonly clock?: () => Date;
+  /** The clock of every time window in the province (default the system clock; tests move theirs). */
+  readonly clock?: Clock;
 }
 
 /** A running province: its services, its app and what to close. */
@@ -141,7 +144,7 @@ export function loadContentKey(file: string): Buffer {
 /** Builds and starts one province over `port`. */
 export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRuntime> {
   const { material, config, logger } = opts;
-  const clock = opts.clock ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -187,6 +190,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       issuers: opts.tokenIssuers ?? config.tokenIssuers,
       audience: config.tokenAudience,
       clockToleranceSeconds: config.clockToleranceSeconds,
+      now: clock,
     });
     const app = createApp({
       logger: ctx.logger,

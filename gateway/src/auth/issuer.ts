@@ -7,6 +7,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } f
 import type { KeyObject, JsonWebKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { LicenceError } from '@licence-ledger/domain';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { PublicJwk, TokenIssuerConfig } from '../config';
 import { checkPrincipal } from './principal';
 import type { PrincipalRole } from './principal';
@@ -20,7 +22,7 @@ export interface TokenIssuerOptions {
   readonly audience: string;
   readonly privateJwk?: JsonWebKey;
   readonly privateKey?: KeyObject;
-  readonly now?: () => Date;
+  readonly now?: Clock;
 }
 
 /** What a minted token says about its subject. */
@@ -61,7 +63,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       : undefined);
   if (privateKey === undefined) throw new TypeError('a token issuer needs privateKey or privateJwk');
   const publicKey = fromKeyObject(createPublicKey(privateKey));
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const publicJwk: PublicJwk = { ...publicKey.jwk, kid: publicKey.kid, alg: ACCESS_TOKEN_ALG, use: 'sig' };
 
   return {

@@ -7,6 +7,8 @@
 import { jwtVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { LicenceError } from '@licence-ledger/domain';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { TokenIssuerConfig } from '../config';
 import { checkPrincipal } from './principal';
 import type { Principal } from './principal';
@@ -47,8 +49,8 @@ export interface TokenVerifierOptions {
   readonly issuers: readonly TokenIssuerConfig[];
   readonly audience: string;
   readonly clockToleranceSeconds: number;
-  /** Clock (tests pass a fixed one). */
-  readonly now?: () => Date;
+  /** Clock of the time claims and of remembered tokens' windows (default the system clock). */
+  readonly now?: Clock;
   /** Verified tokens remembered; 0 checks every call's signature again. */
   readonly cacheEntries?: number;
 }
@@ -89,7 +91,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const byKid = new Map(keys.map((k) => [k.kid, k]));
     issuers.set(issuer.iss, { byKid, only: keys.length === 1 ? keys[0] : undefined });
   }
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const cacheEntries = options.cacheEntries ?? VERIFIED_TOKEN_CACHE_ENTRIES;
   // Keyed by the token's exact text: a hit is the very bytes whose signature and claims verified,
   // and only its time window is checked again. Refused tokens are never remembered.

@@ -9,6 +9,8 @@
 import request from 'supertest';
 import type { ProvinceRuntime } from '../main';
 import type { IssueStep } from '../services/issuance';
+import type { OutboxEntry } from '../storage/outbox';
+import { testClock } from '../test-clock';
 import {
   AGENCY,
   GD,
@@ -116,17 +118,17 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
   let runtime: ProvinceRuntime;
   let crashAt: IssueStep | undefined;
   let holdAt: { step: IssueStep; reached(): void; release: Promise<void> } | undefined;
-  // The embedded ledger takes no deadlines, so tiny ones let rows go stale within the test.
-  const STALE_AFTER_MS = 40;
+  // Rows go stale by this clock, which the tests move: how long a request took never decides it.
+  const clock = testClock();
+  const STALE_AFTER_MS = 120_000;
 
   beforeAll(async () => {
     t = await startTestCluster({
       provinces: [GD],
-      configOverrides: {
-        deadlines: { evaluateMs: 1, endorseMs: 1, submitMs: 1, commitStatusMs: 1 },
-        outboxRecovery: { intervalMs: 3_600_000, staleAfterMs: STALE_AFTER_MS },
-      },
+      // No background pass within the test, which runs each pass itself.
+      configOverrides: { outboxRecovery: { intervalMs: 3_600_000, staleAfterMs: STALE_AFTER_MS } },
       provinceOptions: {
+        clock,
         hooks: {
           async after(step) {
             const hold = holdAt;
@@ -142,6 +144,7 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
     });
     runtime = t.cluster.province(GD).runtime;
   });
+  afterEach(() => clock.resume());
   afterAll(() => t?.close());
 
   const issue = async (): Promise<request.Response> =>
@@ -149,7 +152,9 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
       .post('/api/v1/licences')
       .set('authorization', await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv }))
       .send(drivingLicence());
-  const stale = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, STALE_AFTER_MS + 20));
+  /** Stops the clock `ms` after the row was last moved (the database's time of it). */
+  const freezeAfterMove = (row: OutboxEntry, ms: number): void =>
+    clock.freeze(Date.parse(row.updatedAt) + ms);
 
   it.each(STEPS.filter((s) => s !== 'built' && s !== 'committed'))(
     'finishes a write whose request failed after %s, without a restart',
@@ -159,9 +164,10 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
       crashAt = undefined;
       const [row] = await runtime.services.ctx.store.outbox.listPending();
       expect(row).toBeDefined();
-      // Not yet stale: the pass leaves it alone.
+      // 1 ms short of stale: the pass leaves it alone.
+      freezeAfterMove(row!, STALE_AFTER_MS - 1);
       expect(await runtime.services.outboxRecovery.deliverDue()).toBe(0);
-      await stale();
+      clock.advance(1);
       expect(await runtime.services.outboxRecovery.deliverDue()).toBe(1);
       expect(await runtime.services.ctx.store.outbox.listPending()).toEqual([]);
       const [id] = row!.licenceIds;
@@ -272,10 +278,13 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
     holdAt = { step: 'prepared', reached, release: new Promise<void>((resolve) => (release = resolve)) };
     const pending = issue();
     await atHold;
-    await stale();
-    // Stale by the clock, but this process is driving it: skipped, not endorsed a second time.
+    const [held] = await runtime.services.ctx.store.outbox.listPending();
+    freezeAfterMove(held!, STALE_AFTER_MS);
+    // Stale by the clock, but this process is driving it: claimed (touched), then skipped, not
+    // endorsed a second time.
     expect(await runtime.services.outboxRecovery.deliverDue()).toBe(0);
     const [row] = await runtime.services.ctx.store.outbox.listPending();
+    expect(row?.updatedAt).toBe(clock().toISOString());
     expect(row?.state).toBe('intent');
     release();
     const res = await pending;

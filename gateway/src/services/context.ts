@@ -4,6 +4,7 @@
  */
 import type { CaMaterial } from '@licence-ledger/crypto-config';
 import type { GatewayConfig } from '../config';
+import type { Clock } from '../clock';
 import type { Logger } from '../logging';
 import type { KeyRing, ReceiptSigner } from '../keys';
 import type { ProvinceLedger } from './identities';
@@ -32,5 +33,6 @@ export interface ProvinceContext {
   readonly holderSecret: Buffer;
   readonly config: GatewayConfig;
   readonly logger: Logger;
-  readonly clock: () => Date;
+  /** The time every window of the province's services is measured by (tests pass a test clock). */
+  readonly clock: Clock;
 }

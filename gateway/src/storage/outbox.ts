@@ -109,11 +109,13 @@ export interface OutboxRepo {
   /** Entries not yet committed or failed, oldest first. */
   listPending(limit?: number): Promise<OutboxEntry[]>;
   /**
-   * Claims up to `limit` unfinished entries that have not moved for `staleAfterMs` (database
-   * time), oldest first, touching them so that no other claim takes them for another
-   * `staleAfterMs`: a lease, also between gateway replicas sharing the database.
+   * Claims up to `limit` unfinished entries that have not moved for `staleAfterMs` before `now`,
+   * oldest first, touching them (at `now`) so that no other claim takes them for another
+   * `staleAfterMs`: a lease, also between gateway replicas sharing the database. `now` is the
+   * gateway's clock while state moves are stamped by the database's: these clocks, and those of the
+   * replicas, must agree to well within the limit (minutes).
    */
-  claimStale(options: { staleAfterMs: number; limit: number }): Promise<OutboxEntry[]>;
+  claimStale(options: { now: Date; staleAfterMs: number; limit: number }): Promise<OutboxEntry[]>;
 }
 
 /** The outbox repository over `db`. */
@@ -211,14 +213,16 @@ export function outboxRepo(db: Queryable): OutboxRepo {
         () => false,
       );
     },
-    async claimStale({ staleAfterMs, limit }) {
+    async claimStale({ now, staleAfterMs, limit }) {
+      // The cutoff comes from the caller's clock, not the database's now(), so tests can move it.
+      const cutoff = new Date(now.getTime() - Math.max(0, staleAfterMs));
       const { rows } = await db.query<Row>(
-        `UPDATE outbox SET updated_at = date_trunc('milliseconds', now())
+        `UPDATE outbox SET updated_at = $1::timestamptz
          WHERE id IN (SELECT id FROM outbox WHERE state IN ('intent', 'prepared', 'submitted')
-                        AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
-                      ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+                        AND updated_at <= $2::timestamptz
+                      ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [Math.max(0, staleAfterMs), Math.max(1, Math.min(1000, limit))],
+        [now, cutoff, Math.max(1, Math.min(1000, limit))],
       );
       return rows
         .map(toEntry)

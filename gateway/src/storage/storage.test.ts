@@ -263,19 +263,28 @@ describe.each(backends())('storage on %s', (_name, open) => {
     });
 
     it('claims only entries unmoved for the stale limit, and leases them by touching them', async () => {
-      for (const id of ['s1', 's2', 's3']) await db.store.outbox.create({ ...intent, id });
-      await db.store.outbox.markFailed('s3', { code: 'X', message: 'x' });
-      // Just written: not stale for a minute.
-      expect(await db.store.outbox.claimStale({ staleAfterMs: 60_000, limit: 10 })).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      const claimed = await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 10 });
+      const o = db.store.outbox;
+      const STALE = 60_000;
+      for (const id of ['s1', 's2', 's3']) await o.create({ ...intent, id });
+      await o.markFailed('s3', { code: 'X', message: 'x' });
+      // The claims' clock is set against the rows' own times, however long writing them took.
+      const written = await Promise.all(
+        ['s1', 's2'].map(async (id) => Date.parse((await o.get(id))!.updatedAt)),
+      );
+      const at = (ms: number) => new Date(ms);
+      // 1 ms inside the limit for the older row: nothing is claimed.
+      expect(
+        await o.claimStale({ now: at(Math.min(...written) + STALE - 1), staleAfterMs: STALE, limit: 10 }),
+      ).toEqual([]);
+      const t1 = Math.max(...written) + STALE;
+      const claimed = await o.claimStale({ now: at(t1), staleAfterMs: STALE, limit: 10 });
       expect(claimed.map((e) => e.id)).toEqual(['s1', 's2']);
+      expect(claimed.map((e) => e.updatedAt)).toEqual([at(t1).toISOString(), at(t1).toISOString()]);
       // Touched by the claim: not stale again until the limit passes once more.
-      expect(await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 10 })).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect((await db.store.outbox.claimStale({ staleAfterMs: 20, limit: 1 })).map((e) => e.id)).toEqual([
-        's1',
-      ]);
+      expect(await o.claimStale({ now: at(t1 + STALE - 1), staleAfterMs: STALE, limit: 10 })).toEqual([]);
+      expect(
+        (await o.claimStale({ now: at(t1 + STALE), staleAfterMs: STALE, limit: 1 })).map((e) => e.id),
+      ).toEqual(['s1']);
     });
 
     it('lists pending entries oldest first', async () => {
