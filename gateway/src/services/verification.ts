@@ -39,7 +39,10 @@ export class VerificationService {
   readonly registry: RegistryCache;
 
   constructor(private readonly ctx: ProvinceContext) {
-    this.registry = new RegistryCache(ctx.ledger.verifier, { licenceTtlMs: ctx.config.statusCacheTtlMs });
+    this.registry = new RegistryCache(ctx.ledger.verifier, {
+      licenceTtlMs: ctx.config.statusCacheTtlMs,
+      clock: ctx.clock,
+    });
     this.settlements = new GroupCommit((outcomes) => this.settle(outcomes));
     this.verifier = createVerifier({
       ledger: ctx.ledger.verifier,

@@ -6,13 +6,13 @@ import { RegistryCache } from './registry-cache';
 
 let world: World;
 let kid: string;
-let clock: number;
-const now = () => clock;
+let ms: number;
+const clock = () => new Date(ms);
 
 beforeEach(async () => {
   world = await makeWorld();
   kid = world.key.record.kid;
-  clock = 1_000;
+  ms = 1_000;
 });
 
 const count = (calls: string[], name: string) => calls.filter((c) => c === name).length;
@@ -21,7 +21,7 @@ function cacheOver(
   ledger: VerificationLedger,
   opts: { ttlMs?: number; maxEntries?: number; licenceTtlMs?: number } = {},
 ) {
-  return new RegistryCache(ledger, { now, ...opts });
+  return new RegistryCache(ledger, { clock, ...opts });
 }
 
 /** A read the test resolves by hand, to hold several calls in flight at once. */
@@ -56,23 +56,34 @@ describe('RegistryCache', () => {
     const cache = cacheOver(ledger, { ttlMs: 30_000 });
     expect((await cache.signingKey(kid))?.status).toBe('active');
     world.keys.set(kid, { ...world.key.record, status: 'compromised' });
-    clock += 29_999;
+    ms += 29_999;
     expect((await cache.signingKey(kid))?.status).toBe('active');
-    clock += 1;
+    ms += 1;
+    expect((await cache.signingKey(kid))?.status).toBe('compromised');
+    expect(count(ledger.calls, 'getSigningKey')).toBe(2);
+  });
+
+  // The TTLs run on the wall clock: one set back must not stretch an entry's life by the step.
+  it('re-reads a key when the clock is set back before the key was read', async () => {
+    const ledger = fakeLedger(world);
+    const cache = cacheOver(ledger, { ttlMs: 30_000 });
+    await cache.signingKey(kid);
+    world.keys.set(kid, { ...world.key.record, status: 'compromised' });
+    ms -= 1;
     expect((await cache.signingKey(kid))?.status).toBe('compromised');
     expect(count(ledger.calls, 'getSigningKey')).toBe(2);
   });
 
   it('keeps write-once provinces and types longer than keys', async () => {
     const ledger = fakeLedger(world);
-    const cache = new RegistryCache(ledger, { now, ttlMs: 1_000, writeOnceTtlMs: 60_000 });
+    const cache = new RegistryCache(ledger, { clock, ttlMs: 1_000, writeOnceTtlMs: 60_000 });
     await Promise.all([cache.province(GD.msp), cache.licenceType('JSZ'), cache.signingKey(kid)]);
-    clock += 5_000;
+    ms += 5_000;
     await Promise.all([cache.province(GD.msp), cache.licenceType('JSZ'), cache.signingKey(kid)]);
     expect(count(ledger.calls, 'getProvince')).toBe(1);
     expect(count(ledger.calls, 'getLicenceType')).toBe(1);
     expect(count(ledger.calls, 'getSigningKey')).toBe(2);
-    clock += 60_000;
+    ms += 60_000;
     await cache.province(GD.msp);
     expect(count(ledger.calls, 'getProvince')).toBe(2);
   });
@@ -295,11 +306,11 @@ describe('RegistryCache: licence records', () => {
     expect(ledger.calls.slice(-2)).toEqual(['chainInfo', 'readLicence']);
     expect(first.point).toEqual({ height: 42, time: '2026-06-01T00:00:00.000Z' });
     revoked();
-    clock += 1_999;
+    ms += 1_999;
     const hit = await cache.licence(world.licence.id);
     expect(hit.record?.status).toBe('01');
     expect(hit.point).toEqual(first.point);
-    clock += 1;
+    ms += 1;
     expect((await cache.licence(world.licence.id)).record?.status).toBe('07');
     expect(count(ledger.calls, 'readLicence')).toBe(2);
   });

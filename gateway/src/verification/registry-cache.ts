@@ -10,7 +10,8 @@
  *   and invalidateAll() whenever it (re)starts, since events may have been missed meanwhile;
  * - every entry also expires after a TTL (keys and rules: `ttlMs`, 30 s by default; provinces and
  *   licence types, which the chaincode writes once and never changes: `writeOnceTtlMs`, 10 min), so a
- *   missed event cannot keep a compromised key trusted for longer than `ttlMs`;
+ *   missed event cannot keep a compromised key trusted for longer than `ttlMs`; the TTLs are measured
+ *   by the injected clock, and an entry is dropped when that clock is set back before its read;
  * - "not found" (null, or an empty rule history) is never kept, so a key registered a moment ago
  *   verifies at once, and kids made up by a caller cannot crowd real keys out of the bound.
  * Concurrent misses for the same entry share one ledger read; a failed read is not kept and its
@@ -28,6 +29,8 @@ import { Lru } from './lru';
 import type { LicenceRecord } from '@licence-ledger/domain';
 import type { VerificationLedger } from './ports';
 import type { LedgerPoint } from './result';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 
 /** A licence record as read from the ledger (null: not on it), with the point it was read at. */
 export interface LicenceRead {
@@ -49,8 +52,8 @@ export interface RegistryCacheOptions {
   readonly writeOnceTtlMs?: number;
   /** Most entries kept per kind (keys, provinces, types, rule histories). Default 4096. */
   readonly maxEntries?: number;
-  /** Monotonic milliseconds (tests pass a fake clock). */
-  readonly now?: () => number;
+  /** The clock the TTLs are measured by (default the system clock; tests move their own). */
+  readonly clock?: Clock;
 }
 
 /** Counters of one kind of entry. */
@@ -79,7 +82,7 @@ export const DEFAULT_REGISTRY_MAX_ENTRIES = 4096;
 
 /** Entries of one kind: TTL, size bound and shared in-flight reads. */
 class Slot<V> {
-  private readonly values: Lru<string, { value: V; expiresAt: number }>;
+  private readonly values: Lru<string, { value: V; readAt: number; expiresAt: number }>;
   private readonly pending = new Map<string, Promise<V>>();
   private counts = { hits: 0, misses: 0, joined: 0 };
 
@@ -96,7 +99,9 @@ class Slot<V> {
   get(key: string, read: () => Promise<V>): Promise<V> {
     const hit = this.values.get(key);
     if (hit !== undefined) {
-      if (hit.expiresAt > this.now()) {
+      const now = this.now();
+      // An entry read "after" now means the clock was set back: its age is unknown, so read again.
+      if (hit.readAt <= now && now < hit.expiresAt) {
         this.counts.hits++;
         return Promise.resolve(hit.value);
       }
@@ -117,7 +122,7 @@ class Slot<V> {
         if (this.pending.get(key) === promise) {
           this.pending.delete(key);
           if (this.ttlMs > 0 && this.keep(value)) {
-            this.values.set(key, { value, expiresAt: startedAt + this.ttlMs });
+            this.values.set(key, { value, readAt: startedAt, expiresAt: startedAt + this.ttlMs });
           }
         }
         return value;
@@ -169,7 +174,8 @@ export class RegistryCache {
     const ttlMs = nonNegative(options.ttlMs ?? DEFAULT_REGISTRY_TTL_MS, 'ttlMs');
     const writeOnceTtlMs = nonNegative(options.writeOnceTtlMs ?? DEFAULT_WRITE_ONCE_TTL_MS, 'writeOnceTtlMs');
     const max = options.maxEntries ?? DEFAULT_REGISTRY_MAX_ENTRIES;
-    const now = options.now ?? (() => performance.now());
+    const clock = options.clock ?? systemClock;
+    const now = () => clock().getTime();
     const found = <T>(value: T | null) => value !== null;
     // A licence not on the ledger is not kept, like any other not-found answer.
     this.licences = new Slot(licenceTtlMs, max, now, (read) => read.record !== null);
