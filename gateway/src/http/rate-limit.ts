@@ -5,6 +5,8 @@
  */
 import type { RequestHandler, Request } from 'express';
 import { LicenceError } from '@licence-ledger/domain';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 
 /** Rate limiter settings. */
 export interface RateLimiterOptions {
@@ -13,8 +15,8 @@ export interface RateLimiterOptions {
   readonly burst?: number;
   /** Most keys tracked; when full, the oldest idle buckets are dropped. */
   readonly maxKeys?: number;
-  /** Clock in milliseconds (tests pass a fake one). */
-  readonly now?: () => number;
+  /** The clock buckets refill by (default the system clock; tests move their own). */
+  readonly clock?: Clock;
 }
 
 /** The outcome of taking a token. */
@@ -38,14 +40,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError('perMinute must be positive');
   const burst = options.burst ?? perMinute;
   const maxKeys = options.maxKeys ?? 100_000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const perMs = perMinute / 60_000;
   // A Map iterates in insertion order; re-inserting on use keeps the least recently used first.
   const buckets = new Map<string, Bucket>();
 
   return {
     take(key) {
-      const t = now();
+      const t = clock().getTime();
       const b = buckets.get(key) ?? { tokens: burst, at: t };
       b.tokens = Math.min(burst, b.tokens + Math.max(0, t - b.at) * perMs);
       b.at = t;

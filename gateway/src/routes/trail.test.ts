@@ -15,6 +15,7 @@ import { TRAIL_TYP } from '../services/trail';
 import type { TrailReport } from '../services/trail';
 import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, presentation, startTestCluster } from './test-support';
 import type { TestCluster } from './test-support';
+import { testClock } from '../test-clock';
 
 jest.setTimeout(120_000);
 
@@ -25,13 +26,15 @@ describe('verification trail across provinces', () => {
   let zjIssuer: string;
   let zjVerifier: string;
   const RETRY_MS = 100;
+  // Both gateways' clock: the backoff passes when a test moves it, not while a request is slow.
+  const clock = testClock();
 
   beforeAll(async () => {
     t = await startTestCluster({
       provinces: [GD, ZJ],
       serve: { host: '127.0.0.1' },
       // The tests drive the delivery loop by hand, so every step is deterministic.
-      provinceOptions: { background: false },
+      provinceOptions: { background: false, clock },
       configOverrides: { trailRetry: { baseMs: RETRY_MS, maxMs: RETRY_MS, maxAttempts: 5 } },
     });
     gdIssuer = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
@@ -42,7 +45,10 @@ describe('verification trail across provinces', () => {
   afterAll(async () => {
     await t?.close();
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    clock.resume();
+  });
 
   const zj = () => t.cluster.province(ZJ).runtime.services;
 
@@ -92,12 +98,12 @@ describe('verification trail across provinces', () => {
         verifierSub: 'officer-7',
         purpose: '酒店入住 hotel check-in',
         result: 'VALID',
-        at: new Date().toISOString(),
+        at: clock().toISOString(),
         ...report,
         iss: ZJ,
         aud: GD,
         jti,
-        iat: Math.floor(Date.now() / 1000),
+        iat: Math.floor(clock().getTime() / 1000),
       },
       TRAIL_TYP,
     );
@@ -149,12 +155,14 @@ describe('verification trail across provinces', () => {
       .spyOn(globalThis, 'fetch')
       .mockImplementationOnce(() => Promise.reject(new TypeError('fetch failed')))
       .mockImplementation((input, init) => realFetch(input, init));
+    clock.freeze();
     expect(await zj().trail.deliverDue()).toBe(0);
     expect(await zhejiangEntries(id)).toEqual([]);
-    // Not due again until the backoff has passed.
+    // Not due again until the backoff has passed: 1 ms short of it, nothing is sent.
+    clock.advance(RETRY_MS - 1);
     expect(await zj().trail.deliverDue()).toBe(0);
     expect(fetchSpy).toHaveBeenCalledTimes(1);
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS + 50));
+    clock.advance(1);
     expect(await zj().trail.deliverDue()).toBe(1);
     expect(await zhejiangEntries(id)).toMatchObject([{ purpose: '银行开户 bank account' }]);
   });
@@ -169,7 +177,7 @@ describe('verification trail across provinces', () => {
     // Five attempts (the test budget), each after the backoff: then the notification is given up on.
     for (let attempt = 0; attempt < 5; attempt++) {
       expect(await zj().trail.deliverDue()).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS + 30));
+      clock.advance(RETRY_MS);
     }
     down.mockImplementation((input, init) => realFetch(input, init));
     expect(await zj().trail.deliverDue()).toBe(0);
@@ -234,11 +242,11 @@ describe('verification trail across provinces', () => {
         verifierSub: null,
         purpose: '伪造 forged',
         result: 'VALID',
-        at: new Date().toISOString(),
+        at: clock().toISOString(),
         iss: ZJ,
         aud: GD,
         jti: 'forged-1',
-        iat: Math.floor(Date.now() / 1000),
+        iat: Math.floor(clock().getTime() / 1000),
       }),
     );
     const forged = await new CompactSign(payload)

@@ -18,7 +18,10 @@ export function trailRouter(services: ProvinceServices): MountedRouter {
   const r = Router();
   // Public, so limited per sending address before any signature is checked; a peer gateway that
   // hits the limit gets 429 and retries later with backoff.
-  const limiter = createRateLimiter({ perMinute: services.ctx.config.trailRateLimitPerMinute });
+  const limiter = createRateLimiter({
+    perMinute: services.ctx.config.trailRateLimitPerMinute,
+    clock: services.ctx.clock,
+  });
   r.post(
     '/',
     rateLimit(limiter, (req) => `address:${req.ip ?? ''}`),

@@ -18,7 +18,7 @@ const verifyBody = compileValidator<{ token: string; purpose: string }>(S.Verify
 /** The verification router (/api/v1/verifications). */
 export function verificationRouter(services: ProvinceServices): MountedRouter {
   const { ctx, verification } = services;
-  const limiter = createRateLimiter({ perMinute: ctx.config.verifyRateLimitPerMinute });
+  const limiter = createRateLimiter({ perMinute: ctx.config.verifyRateLimitPerMinute, clock: ctx.clock });
   const r = Router();
   r.use(ownProvinceOnly(ctx));
 
