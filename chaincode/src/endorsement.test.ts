@@ -1,4 +1,4 @@
-import { TX } from '@licence-ledger/domain';
+import { TX, kidOfCertificate } from '@licence-ledger/domain';
 import { BJ, Consortium, GD, GD_DRIVING, ZJ, ZJ_DRIVING } from './test-support';
 
 let c: Consortium;
@@ -56,5 +56,37 @@ describe('key-level endorsement', () => {
     const both = await c.endorse(c.issuer(ZJ_DRIVING), TX.AcceptTransfer, accept, [ZJ, GD]);
     expect((await c.commit(both)).code).toBe('VALID');
     expect((await c.read(id)).transfer?.state).toBe('accepted');
+  });
+});
+
+describe('key-level endorsement of a province’s registry records', () => {
+  // Two other provinces are a majority of three, so the chaincode-level policy alone would let them endorse a
+  // change to Guangdong's agency, key or rule; each record's own policy names its province.
+  const GD_MARKET = '11440100MB2D15098D';
+
+  it('refuses a change to Guangdong’s agency endorsed by Zhejiang and Beijing, and takes Guangdong’s alone', async () => {
+    const foreign = await c.endorse(c.admin(GD), TX.RetireAgency, [GD_MARKET], [ZJ, BJ]);
+    expect((await c.commit(foreign)).code).toBe('ENDORSEMENT_POLICY_FAILURE');
+    const own = await c.endorse(c.admin(GD), TX.RetireAgency, [GD_MARKET], [GD]);
+    expect((await c.commit(own)).code).toBe('VALID');
+  });
+
+  it('refuses a change to Guangdong’s signing key endorsed by Zhejiang and Beijing', async () => {
+    const kid = kidOfCertificate(c.agency(GD_DRIVING).key.certPem);
+    const foreign = await c.endorse(c.admin(GD), TX.RetireSigningKey, [kid], [ZJ, BJ]);
+    expect((await c.commit(foreign)).code).toBe('ENDORSEMENT_POLICY_FAILURE');
+    const key = await c.evaluate<{ status: string }>(c.admin(GD), TX.GetSigningKey, [kid]);
+    expect(key.status).toBe('active');
+  });
+
+  it('lets only Guangdong (with a majority for the new version) publish the next version of its rule', async () => {
+    const rule = () => [{ typeCode: 'DL01', issuingMsps: ['*'], effectiveFrom: c.nextTime() }];
+    expect(
+      (await c.commit(await c.endorse(c.admin(GD), TX.PublishRecognitionRule, rule(), [GD, ZJ]))).code,
+    ).toBe('VALID');
+    const foreign = await c.endorse(c.admin(GD), TX.PublishRecognitionRule, rule(), [ZJ, BJ]);
+    expect((await c.commit(foreign)).code).toBe('ENDORSEMENT_POLICY_FAILURE');
+    const own = await c.endorse(c.admin(GD), TX.PublishRecognitionRule, rule(), [GD, BJ]);
+    expect((await c.commit(own)).code).toBe('VALID');
   });
 });

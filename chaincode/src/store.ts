@@ -185,12 +185,17 @@ export class Store {
     return this.get(this.key(KEY_KIND.agency, uscc));
   }
 
-  /** Writes an agency (and, when new, its by-province index entry). */
+  /**
+   * Writes an agency (and, when new, its by-province index entry and a key-level endorsement policy naming its
+   * province, so that no other provinces, even a majority of them, can endorse a change to it).
+   */
   async putAgency(value: Agency, isNew: boolean): Promise<void> {
     const primary = this.key(KEY_KIND.agency, value.uscc);
     await this.put(primary, value);
-    if (isNew)
+    if (isNew) {
       await this.putIndex(this.key(KEY_KIND.agencyByProvince, value.provinceMsp, value.uscc), primary);
+      await this.ownedBy(primary, value.provinceMsp);
+    }
   }
 
   /** A page of one province's agencies. */
@@ -203,11 +208,14 @@ export class Store {
     return this.get(this.key(KEY_KIND.signingKey, kid));
   }
 
-  /** Writes a signing key (and, when new, its by-agency index entry). */
+  /** Writes a signing key (and, when new, its by-agency index entry and its province's key-level policy). */
   async putSigningKey(value: SigningKey, isNew: boolean): Promise<void> {
     const primary = this.key(KEY_KIND.signingKey, value.kid);
     await this.put(primary, value);
-    if (isNew) await this.putIndex(this.key(KEY_KIND.keyByAgency, value.agencyUscc, value.kid), primary);
+    if (isNew) {
+      await this.putIndex(this.key(KEY_KIND.keyByAgency, value.agencyUscc, value.kid), primary);
+      await this.ownedBy(primary, value.provinceMsp);
+    }
   }
 
   /** A page of one agency's signing keys. */
@@ -232,11 +240,18 @@ export class Store {
     return this.get(this.key(KEY_KIND.ruleVersion, recognisingMsp, typeCode, padVersion(version)));
   }
 
-  /** Writes a new rule version and moves the head to it; old versions are never overwritten. */
+  /**
+   * Writes a new rule version and moves the head to it; old versions are never overwritten. Both keys carry the
+   * recognising province's key-level policy, so once a rule exists only that province can publish its next version.
+   */
   async putRuleVersion(value: RecognitionRule): Promise<void> {
     const { recognisingMsp, typeCode, version } = value;
-    await this.put(this.key(KEY_KIND.ruleVersion, recognisingMsp, typeCode, padVersion(version)), value);
-    await this.put(this.key(KEY_KIND.ruleHead, recognisingMsp, typeCode), { docType: 'ruleHead', version });
+    const versionKey = this.key(KEY_KIND.ruleVersion, recognisingMsp, typeCode, padVersion(version));
+    const head = this.key(KEY_KIND.ruleHead, recognisingMsp, typeCode);
+    await this.put(versionKey, value);
+    await this.put(head, { docType: 'ruleHead', version });
+    await this.ownedBy(versionKey, recognisingMsp);
+    if (version === 1) await this.ownedBy(head, recognisingMsp);
   }
 
   /** Every version of a rule, oldest first. */
@@ -270,9 +285,17 @@ export class Store {
     await this.put(primary, value);
     await this.putIndex(this.key(KEY_KIND.licenceByAgency, value.issuerUscc, value.id), primary);
     await this.putIndex(this.key(KEY_KIND.licenceByType, value.typeCode, value.id), primary);
+    await this.ownedBy(primary, value.issuerMsp);
+  }
+
+  /**
+   * Sets a key-level endorsement policy: later changes to `key` are valid only when endorsed by a peer of `mspId`,
+   * whatever the chaincode-level policy (a majority) says. Set once, when the record is created.
+   */
+  private async ownedBy(key: string, mspId: string): Promise<void> {
     const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('MEMBER', value.issuerMsp);
-    await this.ctx.stub.setStateValidationParameter(primary, policy.getPolicy());
+    policy.addOrgs('MEMBER', mspId);
+    await this.ctx.stub.setStateValidationParameter(key, policy.getPolicy());
   }
 
   /** A page of licences issued by one agency. */
