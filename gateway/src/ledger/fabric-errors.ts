@@ -27,7 +27,9 @@ function endorserOutage(
 ): 'chaincode unreachable' | 'endorsers unavailable' | undefined {
   if (
     code === Number(grpcStatus.ABORTED) &&
-    /could not launch chaincode|error creating grpc connection/.test(text)
+    /could not launch chaincode|error creating grpc connection|chaincode stream terminated|timeout expired while executing transaction/.test(
+      text,
+    )
   ) {
     return 'chaincode unreachable';
   }
