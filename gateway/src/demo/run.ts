@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { DEMO_PROVINCES } from './catalogue';
 import { startCluster } from './cluster';
 import type { Cluster } from './cluster';
+import type { TokenIssuer } from '../auth/issuer';
 import { defaultPkiConfigPath } from './material';
 import { holderRef } from '../auth/holder-ref';
 import type { LogLevel } from '../config';
@@ -52,11 +53,20 @@ export interface RunningDemo {
 
 const SHORT: Record<string, string> = { GuangdongMSP: 'gd', ZhejiangMSP: 'zj', BeijingMSP: 'bj' };
 
+/** What minting a province's demo tokens needs: its identity provider and its holder secret. */
+export interface DemoTokenSource {
+  readonly idp: TokenIssuer;
+  readonly holderSecret: Buffer;
+}
+
 /** Mints the ready-made tokens of every hosted province. */
-async function mintDemoTokens(cluster: Cluster, urls: Record<string, string>): Promise<DemoTokens> {
+export async function mintDemoTokens(
+  sources: ReadonlyMap<string, DemoTokenSource>,
+  urls: Record<string, string>,
+): Promise<DemoTokens> {
   const tokens: Record<string, { province: string; role: string; token: string }> = {};
   for (const p of DEMO_PROVINCES) {
-    const hosted = cluster.provinces.get(p.mspId);
+    const hosted = sources.get(p.mspId);
     if (hosted === undefined) continue;
     const short = SHORT[p.mspId] ?? p.key;
     const mint = async (name: string, role: 'admin' | 'issuer' | 'verifier' | 'holder', extra: object) => {
@@ -77,7 +87,7 @@ async function mintDemoTokens(cluster: Cluster, urls: Record<string, string>): P
     if (dmv !== undefined) await mint('issuer', 'issuer', { agency: dmv.uscc });
     if (market !== undefined) await mint('market-issuer', 'issuer', { agency: market.uscc });
     await mint('verifier', 'verifier', dmv === undefined ? {} : { agency: dmv.uscc });
-    const secret = hosted.runtime.services.ctx.holderSecret;
+    const secret = hosted.holderSecret;
     await mint('holder', 'holder', { holderRef: holderRef(secret, DEMO_HOLDER_ID) });
   }
   return {
@@ -111,18 +121,56 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     },
   });
   const urls: Record<string, string> = Object.fromEntries(cluster.urls);
-  const tokens = await mintDemoTokens(cluster, urls);
-  const tokensDir = join(opts.dataDir, 'demo');
-  mkdirSync(tokensDir, { recursive: true });
-  const tokensFile = join(tokensDir, 'tokens.json');
-  writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
-
-  const rel = (p: string): string => relative(process.cwd(), p) || '.';
-  const cli = opts.cli;
+  const sources = new Map(
+    [...cluster.provinces].map(([msp, p]) => [
+      msp,
+      { idp: p.idp, holderSecret: p.runtime.services.ctx.holderSecret },
+    ]),
+  );
+  const tokensFile = await writeDemoTokens(opts.dataDir, sources, urls);
   say('');
   say(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s${cluster.materialGenerated ? ' (crypto material generated)' : ''}`,
   );
+  printDemoGuide(opts, urls, tokensFile);
+  say(
+    'Ctrl-C stops the demo; its ledger and databases stay under ' +
+      relative(process.cwd(), opts.dataDir) +
+      ' for the next start.',
+  );
+  return {
+    cluster,
+    urls,
+    tokensFile,
+    async stop() {
+      await cluster.close();
+    },
+  };
+}
+
+/** Mints the demo tokens and writes them to `<dataDir>/demo/tokens.json`, where the CLI's `--as` looks; returns the path. */
+export async function writeDemoTokens(
+  dataDir: string,
+  sources: ReadonlyMap<string, DemoTokenSource>,
+  urls: Record<string, string>,
+): Promise<string> {
+  const tokens = await mintDemoTokens(sources, urls);
+  const tokensDir = join(dataDir, 'demo');
+  mkdirSync(tokensDir, { recursive: true });
+  const tokensFile = join(tokensDir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return tokensFile;
+}
+
+/** Prints the gateways' URLs, where the tokens are, and the next commands to try. */
+export function printDemoGuide(
+  opts: Pick<DemoOptions, 'cli' | 'out'>,
+  urls: Record<string, string>,
+  tokensFile: string,
+): void {
+  const say = opts.out;
+  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  const cli = opts.cli;
   for (const p of DEMO_PROVINCES) {
     const url = urls[p.mspId];
     if (url !== undefined)
@@ -154,17 +202,4 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   );
   say(`  ${c('verify')} --as zj-verifier --presentation <new token> --purpose "复查 re-check"   # → REVOKED`);
   say('');
-  say(
-    'Ctrl-C stops the demo; its ledger and databases stay under ' +
-      rel(opts.dataDir) +
-      ' for the next start.',
-  );
-  return {
-    cluster,
-    urls,
-    tokensFile,
-    async stop() {
-      await cluster.close();
-    },
-  };
 }
