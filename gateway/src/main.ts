@@ -172,6 +172,7 @@ export async function openProvince(opts: ProvinceOptions): Promise<ProvinceRunti
       ...(opts.webhookPollMs === undefined ? {} : { webhookPollMs: opts.webhookPollMs }),
       ...(opts.trailPollMs === undefined ? {} : { trailPollMs: opts.trailPollMs }),
     });
+    await services.issuance.reconcileSerials(material.agencyKeys.map((k) => k.agencyUscc));
     const recovered = await services.issuance.recover();
     if (recovered.committed + recovered.failed > 0)
       ctx.logger.info(recovered, 'finished unfinished ledger writes');

@@ -92,6 +92,12 @@ const RECOVERY_BATCH = 1000;
 /** Width of the numeric serial (with room for the year in front). */
 const SERIAL_DIGITS = 8;
 
+/** The counter in a serial this gateway builds (year, then SERIAL_DIGITS digits); undefined for any other form. */
+export function serialCounter(serial: string): number | undefined {
+  const match = new RegExp(`^\\d{4}(\\d{${SERIAL_DIGITS}})$`).exec(serial);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
 interface Prepared {
   readonly row: NewLicence;
   readonly request: IssueRequest;
@@ -234,6 +240,33 @@ export class IssuanceService {
     // policies of the keys it writes and the peer gateway adds the issuing province to a majority; naming
     // [old, new] instead would fail once the consortium has four or more provinces (a majority is then three).
     return this.succeed('acceptTransfer', TX.AcceptTransfer, agencyUscc, predecessorId, prepared, link);
+  }
+
+  /**
+   * Run at start-up: for each agency whose serials this database has never handed out (a new database, or one
+   * restored from before the agency issued), continues after the highest serial the ledger holds for it, so the
+   * gateway never builds an identifier the ledger already has. Returns how many agencies were read.
+   */
+  async reconcileSerials(agencies: readonly string[]): Promise<number> {
+    let read = 0;
+    for (const agency of agencies) {
+      if (await this.ctx.store.licences.hasSerials(agency)) continue;
+      read++;
+      const highest = new Map<string, number>();
+      let bookmark = '';
+      do {
+        const page = await this.ctx.ledger.admin.listLicencesByAgency(agency, { pageSize: 500, bookmark });
+        for (const licence of page.items) {
+          const counter = serialCounter(parseLicenceId(licence.id).serial);
+          if (counter !== undefined)
+            highest.set(licence.typeCode, Math.max(highest.get(licence.typeCode) ?? 0, counter));
+        }
+        bookmark = page.items.length === 0 ? '' : page.bookmark;
+      } while (bookmark !== '');
+      for (const [typeCode, used] of highest)
+        await this.ctx.store.licences.raiseSerial(agency, typeCode, used);
+    }
+    return read;
   }
 
   /**

@@ -122,6 +122,10 @@ export interface LicenceRepo {
   listByAgency(agency: string, page: KeysetPage, filter?: AgencyLicenceFilter): Promise<Paged<StoredLicence>>;
   /** The next serial number for (agency, type), starting at 1; never the same number twice. */
   nextSerial(agency: string, typeCode: string): Promise<number>;
+  /** Whether any serial was ever handed out for the agency in this database. */
+  hasSerials(agency: string): Promise<boolean>;
+  /** Makes the next serial for (agency, type) greater than `used` (never lowers it). */
+  raiseSerial(agency: string, typeCode: string, used: number): Promise<void>;
   /** Seals the content of rows stored in plaintext (written before sealing existed); returns how many. */
   sealPlaintext(): Promise<number>;
 }
@@ -236,6 +240,17 @@ export function licenceRepo(db: Queryable, cipher: ContentCipher): LicenceRepo {
         [agency, typeCode],
       );
       return Number(rows[0]?.last);
+    },
+    async hasSerials(agency) {
+      const { rows } = await db.query(`SELECT 1 FROM licence_serials WHERE agency = $1 LIMIT 1`, [agency]);
+      return rows.length > 0;
+    },
+    async raiseSerial(agency, typeCode, used) {
+      await db.query(
+        `INSERT INTO licence_serials (agency, type_code, last) VALUES ($1, $2, $3)
+         ON CONFLICT (agency, type_code) DO UPDATE SET last = GREATEST(licence_serials.last, $3)`,
+        [agency, typeCode, used],
+      );
     },
     async sealPlaintext() {
       let sealed = 0;
