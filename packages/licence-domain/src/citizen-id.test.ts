@@ -75,7 +75,7 @@ describe('citizen ID rules', () => {
 });
 
 const birthDate = fc
-  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-20T00:00:00Z'), noInvalidDate: true })
+  .date({ min: new Date('1800-01-01T00:00:00Z'), max: new Date('2026-11-20T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10).replace(/-/g, ''));
 const idArb = fc
   .tuple(

@@ -58,12 +58,18 @@ export function isValidCitizenId(value: unknown, now: Date = new Date()): boolea
   }
 }
 
-/** A real calendar date from 1900-01-01 up to today in China Standard Time. */
+/**
+ * The earliest birth year accepted. GB 11643's own worked example (440524188001010014) was born in
+ * 1880, so 18xx is a real century of the format; earlier years cannot be a person's.
+ */
+export const EARLIEST_BIRTH_YEAR = 1800;
+
+/** A real calendar date from 1800-01-01 up to today in China Standard Time. */
 function isPlausibleBirthDate(yyyymmdd: string, now: Date): boolean {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
+  if (year < EARLIEST_BIRTH_YEAR || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
   const today = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
