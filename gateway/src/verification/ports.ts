@@ -38,6 +38,7 @@ export interface VerifierDeps {
   /** The verifying province's MSP ID. */
   readonly myMsp: string;
   readonly clock: () => Date;
+  /** How far a token's iat may lie ahead of this verifier's clock; it never extends a token past exp. */
   readonly clockToleranceSeconds: number;
   readonly maxTokenTtlSeconds: number;
   readonly receiptSigner: ReceiptSigner;

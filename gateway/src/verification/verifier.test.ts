@@ -254,13 +254,20 @@ describe('createVerifier', () => {
     expect((await verifierFor().verify({ token })).result).toBe('VALID');
   });
 
-  it('is TOKEN_EXPIRED once exp (plus tolerance) has passed', async () => {
-    const token = await present();
-    const late = new Date(NOW.getTime() + 331_000);
-    const r = await verifierFor({ clock: () => late }).verify({ token });
-    expect(r.result).toBe('TOKEN_EXPIRED');
-    const within = new Date(NOW.getTime() + 320_000);
-    expect((await verifierFor({ clock: () => within }).verify({ token })).result).toBe('VALID');
+  it('is TOKEN_EXPIRED from exp on: the clock tolerance never lengthens a token (regression: +30 s)', async () => {
+    const token = await present(); // iat NOW, exp NOW + 300 s: the instant the wallet's countdown ends
+    const at = (ms: number) => verifierFor({ clock: () => new Date(NOW.getTime() + ms) }).verify({ token });
+    expect((await at(299_999)).result).toBe('VALID');
+    expect((await at(300_000)).result).toBe('TOKEN_EXPIRED');
+    expect((await at(310_000)).result).toBe('TOKEN_EXPIRED');
+    expect((await at(329_999)).result).toBe('TOKEN_EXPIRED');
+  });
+
+  it('forgives a verifier clock up to the tolerance behind the issuer (iat ahead of it)', async () => {
+    const ahead = await signRaw(baseClaims({ iat: iatOf(NOW) + 30, exp: iatOf(NOW) + 330 }), agencyKey());
+    expect((await verifierFor().verify({ token: ahead })).result).toBe('VALID');
+    const further = await signRaw(baseClaims({ iat: iatOf(NOW) + 31, exp: iatOf(NOW) + 331 }), agencyKey());
+    expect((await verifierFor().verify({ token: further })).reason?.code).toBe('IAT_FUTURE');
   });
 
   it('refuses tokens issued in the future or living longer than the maximum', async () => {

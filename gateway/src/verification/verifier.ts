@@ -166,8 +166,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (claims.exp - claims.iat > deps.maxTokenTtlSeconds) {
       return stop('MALFORMED', 'TTL_TOO_LONG', 'the token lives longer than this verifier accepts');
     }
-    if (claims.exp * 1000 + toleranceMs <= now.getTime())
-      return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
+    // The tolerance above forgives a verifier clock running behind the issuer's; it never lengthens
+    // a token's life. exp is the deadline the holder's wallet counts down to and the time the replay
+    // store keeps the token id until, so a token is refused from exp on, here as there.
+    if (claims.exp * 1000 <= now.getTime()) return stop('TOKEN_EXPIRED', 'EXPIRED', 'the token has expired');
 
     // The record, and so the status, is read from the ledger, or reused within the registry's
     // licence TTL unless an event changed it; the answer names the point it was read at.

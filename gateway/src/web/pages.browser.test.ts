@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AGENCY, GD, HOLDER_ID, ZJ, startTestCluster } from '../routes/test-support';
+import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, startTestCluster } from '../routes/test-support';
 import type { TestCluster } from '../routes/test-support';
 import {
   browserUnavailableReason,
@@ -29,6 +29,7 @@ import {
 } from './browser-support';
 import type { PageProblems, ServedProvince } from './browser-support';
 import { WEB_CSP } from '.';
+import { testClock } from '../test-clock';
 
 jest.setTimeout(60_000);
 
@@ -84,6 +85,8 @@ if (executable === undefined) {
     const contexts: BrowserContext[] = [];
     const watched: { name: string; problems: PageProblems; expectedHttpErrors: number[] }[] = [];
     let issuerToken: string;
+    /** Both gateways' clock: it runs with the system clock until a test freezes it. */
+    const clock = testClock();
 
     /** A new user (browser context) with a watched page. */
     async function user(name: string, expectedHttpErrors: number[] = []): Promise<Page> {
@@ -95,7 +98,7 @@ if (executable === undefined) {
 
     beforeAll(async () => {
       [t, browser] = await Promise.all([
-        startTestCluster({ provinces: [GD, ZJ] }),
+        startTestCluster({ provinces: [GD, ZJ], provinceOptions: { clock } }),
         launchChromium(executable),
       ]);
       gd = await serveWithWeb(t.cluster.province(GD), t.cluster.port);
@@ -301,6 +304,65 @@ if (executable === undefined) {
       expect(await computedStyle(page, '#verdict', 'background-color')).toBe('rgb(179, 38, 30)');
       expect(await page.textContent('#result')).toContain('未读取账本');
       await shot(page, 'verify-malformed');
+    });
+
+    // Last of the walk-throughs: it leaves the gateways' clock a few minutes ahead of the system clock.
+    it('counts the QR code down to the instant Zhejiang stops accepting it (regression: 30 s after 0:00)', async () => {
+      const issued = await t
+        .http(GD)
+        .post('/api/v1/licences')
+        .set('authorization', issuerToken)
+        .set('idempotency-key', 'wallet-countdown')
+        .send(drivingLicence());
+      expect(issued.status).toBe(201);
+      const id = (issued.body as { licence: { id: string } }).licence.id;
+      // The wallet's clock stands still while the code is made, so its countdown starts exactly then;
+      // the gateways' clock stands at a whole second, so the token's iat is that instant.
+      const holder = await user('wallet-countdown');
+      const pageStart = Date.now();
+      await holder.clock.install({ time: pageStart });
+      await holder.goto(`${gd.url}/wallet`);
+      await useToken(holder, await t.token({ role: 'holder', province: GD, holderId: HOLDER_ID }));
+      const card = holder.locator(`form[data-licence="${id}"]`);
+      await card.waitFor();
+      await holder.clock.pauseAt(pageStart + 60_000);
+      const signedAt = Math.floor(Date.now() / 1000) * 1000;
+      clock.freeze(signedAt);
+      try {
+        await card.getByRole('button', { name: /生成亮证码/ }).click();
+        const token = await valueChanged(holder, '#qr-token', '');
+        const { iat, exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+          iat: number;
+          exp: number;
+        };
+        expect(iat * 1000).toBe(signedAt);
+        const ttl = exp - iat;
+        expect(ttl).toBe(t.cluster.province(GD).config.presentationTtlSeconds);
+        const verifierToken = await t.token({ role: 'verifier', province: ZJ, agency: AGENCY.zjDmv });
+        /** Zhejiang's verdict on `token` with the gateways' clock `ms` after the token was signed. */
+        const verifyAt = async (ms: number): Promise<string> => {
+          clock.freeze(signedAt + ms);
+          const res = await t
+            .http(ZJ)
+            .post('/api/v1/verifications')
+            .set('authorization', verifierToken)
+            .send({ token, purpose: '窗口核验 counter check' });
+          return (res.body as { result: string }).result;
+        };
+
+        // One second before its 0:00 the wallet shows the code as live, and Zhejiang accepts it.
+        await holder.clock.runFor((ttl - 2) * 1000);
+        expect(await holder.textContent('#qr-countdown')).toContain('0:01');
+        expect(await verifyAt((ttl - 2) * 1000)).toBe('VALID');
+        // At 0:00 the wallet says expired; a second later (the iat's rounding, which the wallet allows
+        // for) Zhejiang refuses it, and so it does ten seconds later (the clock tolerance adds nothing).
+        await holder.clock.runFor(1000);
+        expect(await holder.textContent('#qr-countdown')).toContain('已过期');
+        expect(await verifyAt(ttl * 1000)).toBe('TOKEN_EXPIRED');
+        expect(await verifyAt((ttl + 10) * 1000)).toBe('TOKEN_EXPIRED');
+      } finally {
+        clock.resume();
+      }
     });
 
     it('leaves no console errors or uncaught exceptions on any page', () => {

@@ -11,7 +11,7 @@
  * @typedef {{ type?: string, title?: string, status?: number, code?: string, detail?: string,
  *   instance?: string, errors?: FieldError[] }} Problem
  * @typedef {{ sub?: string, role?: string, province?: string, agency?: string, hid?: string,
- *   exp?: number, iss?: string }} TokenClaims
+ *   iat?: number, exp?: number, iss?: string }} TokenClaims
  */
 
 /** An API call that did not succeed, with the problem+json body when the gateway sent one. */

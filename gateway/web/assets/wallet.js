@@ -16,6 +16,7 @@ import {
   h,
   loadLicenceTypes,
   newIdempotencyKey,
+  peekClaims,
   problemContent,
   say,
   setupTokenPanel,
@@ -198,33 +199,49 @@ async function present(request, message) {
   if (token === undefined) return;
   const { licenceId, disclose } = request;
   clear(message);
+  // Before the request leaves: the token is signed after this instant (see showQr).
+  const sentAt = Date.now();
   try {
-    const { data, response } = await api(
-      `/api/v1/holder/licences/${encodeURIComponent(licenceId)}/presentations`,
-      {
-        method: 'POST',
-        token,
-        body: { disclose },
-        // Each press means a new code; the key only guards against a duplicated request.
-        idempotencyKey: newIdempotencyKey(),
-      },
-    );
+    const { data } = await api(`/api/v1/holder/licences/${encodeURIComponent(licenceId)}/presentations`, {
+      method: 'POST',
+      token,
+      body: { disclose },
+      // Each press means a new code; the key only guards against a duplicated request.
+      idempotencyKey: newIdempotencyKey(),
+    });
     lastRequest = request;
-    showQr(/** @type {Presentation} */ (data), response.headers.get('date'), request);
+    showQr(/** @type {Presentation} */ (data), sentAt, request);
   } catch (error) {
     say(message, 'error', '无法生成亮证码 (could not create the code): ', ...problemContent(error));
   }
 }
 
 /**
+ * How long the code is accepted, counted from `sentAt`. Verifiers refuse it from its exp (no clock
+ * tolerance is added to exp). It was signed after `sentAt`, at an iat rounded down to the second, so
+ * `sentAt + (exp - iat - 1) s` is never later than that deadline while the gateways' clocks agree:
+ * the countdown ends at most a second and a round trip early, never late, whatever this device's
+ * clock says.
  * @param {Presentation} p
- * @param {string | null} serverDate the response's Date header, to count down on the gateway's clock
+ * @param {number} sentAt Date.now() when the request was sent
+ * @returns {number} milliseconds
+ */
+function presentationLifetimeMs(p, sentAt) {
+  const claims = peekClaims(p.token);
+  if (typeof claims?.iat === 'number' && typeof claims.exp === 'number') {
+    return Math.max(0, (claims.exp - claims.iat - 1) * 1000);
+  }
+  return Math.max(0, Date.parse(p.expiresAt) - sentAt - 1000); // the device clock, as the last resort
+}
+
+/**
+ * @param {Presentation} p
+ * @param {number} sentAt Date.now() when the request was sent
  * @param {{ licenceId: string, typeCode: string }} request
  */
-function showQr(p, serverDate, request) {
-  const serverNow = serverDate === null ? Number.NaN : Date.parse(serverDate);
-  const lifetimeMs = Date.parse(p.expiresAt) - (Number.isNaN(serverNow) ? Date.now() : serverNow);
-  const deadline = Date.now() + lifetimeMs;
+function showQr(p, sentAt, request) {
+  const lifetimeMs = presentationLifetimeMs(p, sentAt);
+  const deadline = sentAt + lifetimeMs;
   qrEmpty.hidden = true;
   qrBox.hidden = false;
   qrBox.classList.remove('expired');
