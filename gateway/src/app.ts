@@ -9,6 +9,7 @@ import type { Logger } from './logging';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { jsonBody } from './http/body';
+import { rejectControlCharacters } from './http/text';
 import { notFound, problemHandler } from './http/problem';
 import { authenticate } from './auth/middleware';
 import type { TokenVerifier } from './auth/tokens';
@@ -99,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(jsonBody(deps.bodyLimitBytes));
+  // Every text a handler can see is checked here, once (see http/text.ts).
+  app.use(rejectControlCharacters);
   const auth = authenticate(deps.verifier);
   for (const mounted of deps.routers) {
     if (mounted.authenticated === false) app.use(mounted.path, mounted.router);

@@ -38,13 +38,19 @@ export function joinPath(base: string, rel: string): string {
   return `${b}${rel.startsWith('/') ? '' : '/'}${rel}`;
 }
 
+/** What a 400 means, including the control-character rule every operation shares (see http/text.ts). */
+const BAD_REQUEST =
+  'Error (HTTP 400): the request is malformed. Every operation refuses control characters with INVALID_ARGUMENT: ' +
+  'no C0 control (U+0000 to U+001F) or DEL in the path, in query parameter names and values, or in JSON property ' +
+  'names; JSON string values may hold TAB, LF and CR (multi-line text) and no other control character.';
+
 /** The shared components every document carries. */
 function baseComponents(): OpenApiObject {
   const statuses = [...new Set(Object.values(HTTP_STATUS))].sort();
   const responses: OpenApiObject = {};
   for (const status of statuses) {
     responses[`Problem${status}`] = {
-      description: `Error (HTTP ${status})`,
+      description: status === 400 ? BAD_REQUEST : `Error (HTTP ${status})`,
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
   }

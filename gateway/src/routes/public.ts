@@ -34,6 +34,7 @@ export function publicRouter(services: ProvinceServices): MountedRouter {
             tag: 'health',
             roles: [],
             public: true,
+            problems: [400],
           }),
         },
       },
