@@ -15,7 +15,7 @@ import { loadConfig, defaultAudience } from '../config';
 import type { GatewayConfig, LogLevel, TrailPeer } from '../config';
 import { createReceiptSigner } from '../keys';
 import { createLogger } from '../logging';
-import type { Logger } from '../logging';
+import type { Logger, LoggerOptions } from '../logging';
 import { createTokenIssuer, generateIssuerKey } from '../auth/issuer';
 import type { TokenIssuer } from '../auth/issuer';
 import type { LedgerPort } from '../ledger/port';
@@ -44,6 +44,8 @@ export interface ClusterOptions {
   /** Let every gateway trust every province's identity provider (tests of the province checks). */
   readonly trustAllIssuers?: boolean;
   readonly logLevel?: LogLevel;
+  /** Where log lines go (tests pass a memory stream); stdout by default. */
+  readonly logDestination?: LoggerOptions['destination'];
   /** Extra per-province options (hooks, background work, clock). */
   readonly provinceOptions?: Partial<
     Pick<ProvinceOptions, 'hooks' | 'background' | 'webhookPollMs' | 'trailPollMs' | 'clock'>
@@ -58,6 +60,12 @@ export interface ClusterOptions {
   readonly databaseUrls?: Readonly<Record<string, string>>;
   /** Settings applied to every province's configuration. */
   readonly configOverrides?: Partial<GatewayConfig>;
+  /**
+   * Each province's own ledger port, e.g. to its own peer of a real Fabric network, whose crypto material is
+   * `cryptoDir` as it is (nothing is generated). Default: one embedded ledger shared by every province. The
+   * cluster closes these ports when it closes.
+   */
+  readonly ledgers?: ReadonlyMap<string, LedgerPort>;
   readonly onProgress?: (msg: string) => void;
 }
 
@@ -74,6 +82,7 @@ export interface ClusterProvince {
 
 /** A running cluster. */
 export interface Cluster {
+  /** The shared embedded ledger's port, or the first province's own port. */
   readonly port: LedgerPort;
   readonly provinces: ReadonlyMap<string, ClusterProvince>;
   readonly seed: SeedReport;
@@ -163,11 +172,27 @@ async function receiptJwks(
 /** Starts the cluster. */
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const msps = opts.provinces ?? DEMO_PROVINCES.map((p) => p.mspId);
-  const logger = createLogger({ level: opts.logLevel ?? 'warn' });
-  const { manifest, generated } = await ensureMaterial(opts.pkiConfigPath, opts.cryptoDir, opts.onProgress);
+  const logger = createLogger({
+    level: opts.logLevel ?? 'warn',
+    ...(opts.logDestination === undefined ? {} : { destination: opts.logDestination }),
+  });
+  const { manifest, generated } =
+    opts.ledgers === undefined
+      ? await ensureMaterial(opts.pkiConfigPath, opts.cryptoDir, opts.onProgress)
+      : { manifest: undefined, generated: false };
   const materials = msps.map((msp) => loadProvinceMaterial(opts.cryptoDir, msp, manifest));
   const idps = demoIdentityProviders(join(opts.dataDir, 'idp'), msps);
-  const port = await openEmbeddedLedger(join(opts.dataDir, 'ledger'), msps);
+  const shared =
+    opts.ledgers === undefined ? await openEmbeddedLedger(join(opts.dataDir, 'ledger'), msps) : undefined;
+  const portOf = (msp: string): LedgerPort => {
+    const own = shared ?? opts.ledgers?.get(msp);
+    if (own === undefined) throw new Error(`no ledger port for ${msp}`);
+    return own;
+  };
+  const port = portOf(msps[0] ?? '');
+  const closePorts = async () => {
+    for (const p of shared === undefined ? [...(opts.ledgers?.values() ?? [])] : [shared]) await p.close();
+  };
   const provinces = new Map<string, ClusterProvince>();
   const listeners = new Map<string, Listener>();
   try {
@@ -204,7 +229,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       const idp = idps.get(material.mspId)!;
       const config = configs.get(material.mspId)!;
       opts.onProgress?.(`starting ${material.mspId}`);
-      const runtime = await openProvince({ material, port, config, logger, ...opts.provinceOptions });
+      const runtime = await openProvince({
+        material,
+        port: portOf(material.mspId),
+        config,
+        logger,
+        ...opts.provinceOptions,
+      });
       const listener = listeners.get(material.mspId);
       listener?.attach(runtime.app);
       provinces.set(material.mspId, {
@@ -231,13 +262,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       async close() {
         for (const l of listeners.values()) await closeServer(l.server);
         for (const p of provinces.values()) await p.runtime.close();
-        await port.close();
+        await closePorts();
       },
     };
   } catch (error) {
     for (const l of listeners.values()) await closeServer(l.server).catch(() => undefined);
     for (const p of provinces.values()) await p.runtime.close().catch(() => undefined);
-    await port.close().catch(() => undefined);
+    await closePorts().catch(() => undefined);
     throw error;
   }
 }

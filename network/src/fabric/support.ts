@@ -21,6 +21,9 @@ import { createFabricLedgerPort, type FabricDeadlines } from '../../../gateway/s
 import { LedgerClient } from '../../../gateway/src/ledger/client';
 import type { Identity, LedgerPort } from '../../../gateway/src/ledger/port';
 import { loadAgencyKeys } from '../../../gateway/src/keys/agency-keys';
+import type { ClusterOptions } from '../../../gateway/src/demo/cluster';
+import { startTestCluster, type TestCluster } from '../../../gateway/src/routes/test-support';
+import { runOnServer } from '../../../gateway/src/storage/db';
 import { Network } from '../network';
 import type { PeerNode } from '../topology';
 
@@ -180,6 +183,46 @@ export async function openFabricNetwork(
     openPort,
     async close() {
       await Promise.all(ports.map((p) => p.close()));
+    },
+  };
+}
+
+/**
+ * Province gateways (in this process, each with its own database) on the running network, each through its
+ * own peer with its own identities: the gateway's HTTP test cluster with Fabric ledger ports. With
+ * TEST_DATABASE_URL each province gets a database of its own on that PostgreSQL server, dropped at close.
+ */
+export async function startFabricGateways(
+  net: FabricTestNetwork,
+  provinces: readonly string[],
+  options: Partial<ClusterOptions> = {},
+): Promise<TestCluster> {
+  const server = process.env['TEST_DATABASE_URL'];
+  const databases = new Map<string, string>();
+  if (server !== undefined && server !== '') {
+    for (const msp of provinces) {
+      const name = `ll_fabric_${msp.slice(0, 2).toLowerCase()}_${randomBytes(4).toString('hex')}`;
+      await runOnServer(server, `CREATE DATABASE ${name}`);
+      const url = new URL(server);
+      url.pathname = `/${name}`;
+      databases.set(msp, url.toString());
+    }
+  }
+  const t = await startTestCluster({
+    provinces: [...provinces],
+    cryptoDir: net.network.material.cryptoDir,
+    ledgers: new Map(provinces.map((msp) => [msp, net.openPort(msp)])),
+    databaseUrls: Object.fromEntries(databases),
+    ...options,
+  });
+  return {
+    ...t,
+    async close() {
+      await t.close();
+      for (const name of databases.values()) {
+        if (server !== undefined)
+          await runOnServer(server, `DROP DATABASE ${new URL(name).pathname.slice(1)} WITH (FORCE)`);
+      }
     },
   };
 }
