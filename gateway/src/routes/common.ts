@@ -141,7 +141,7 @@ export function op(doc: OperationDoc): OpenApiObject {
     summary: doc.summary,
     tags: [doc.tag],
     description: doc.public === true ? 'Public.' : `Roles: ${doc.roles.join(', ')}.`,
-    ...(doc.public === true ? { security: [] } : {}),
+    ...(doc.public === true ? { security: [] } : { 'x-roles': [...doc.roles] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(doc.body === undefined
       ? {}
