@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { checkCertificateChain, fail, kidOfCertificate } from '@licence-ledger/domain';
+import { checkCertificateChain, fail, kidOfCertificate, requireUsccOfProvince } from '@licence-ledger/domain';
 import type { Agency, SigningKey } from '@licence-ledger/domain';
 import type { AgencyInput, CompromiseInput } from '@licence-ledger/domain';
 import { requireOwnProvince } from './access';
@@ -12,13 +12,18 @@ import type { MemberCaller } from './access';
 import { txDate, txTime } from './clock';
 import type { Store } from './store';
 
-/** Registers an agency of the caller's province; every licence type must be in the catalogue. */
+/**
+ * Registers an agency of the caller's province; every licence type must be in the catalogue. The
+ * USCC must have been issued in the caller's province (or by a national registration authority):
+ * a province cannot file another province's organisation as its own.
+ */
 export async function registerAgency(
   ctx: Context,
   store: Store,
   caller: MemberCaller,
   input: AgencyInput,
 ): Promise<Agency> {
+  requireUsccOfProvince(input.uscc, caller.memberProvince.code);
   if ((await store.getAgency(input.uscc)) !== undefined) {
     fail('ALREADY_EXISTS', 'an agency with this USCC is already registered', { uscc: input.uscc });
   }

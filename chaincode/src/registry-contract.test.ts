@@ -22,8 +22,9 @@ import {
   ZJ_DRIVING,
 } from './test-support';
 
-const NEW_USCC = '91350100M000100Y43';
 const makeUscc = (first17: string): string => first17 + usccCheckChar(first17);
+/** Issued in Ningbo (330200), so Zhejiang may register it. */
+const NEW_USCC = makeUscc('91330200M000100Y4');
 const page = ['50', ''];
 
 describe('Bootstrap', () => {
@@ -184,7 +185,7 @@ describe('agencies and signing keys', () => {
   it.each([
     [
       'a duplicate USCC',
-      () => c.admin(BJ),
+      () => c.admin(GD),
       { uscc: GD_DRIVING, name: '重复', licenceTypes: ['DL01'] },
       'ALREADY_EXISTS',
     ],
@@ -207,6 +208,18 @@ describe('agencies and signing keys', () => {
       'ACCESS_DENIED',
     ],
     [
+      "a USCC issued in another province's region (Guangzhou's 440101, by Beijing)",
+      () => c.admin(BJ),
+      { uscc: makeUscc('91440101MA0123459'), name: '测试', licenceTypes: ['DL01'] },
+      'ACCESS_DENIED',
+    ],
+    [
+      'a USCC of a region code that only starts like the national one (100100)',
+      () => c.admin(GD),
+      { uscc: makeUscc('91100100MA0123459'), name: '测试', licenceTypes: ['DL01'] },
+      'ACCESS_DENIED',
+    ],
+    [
       'a bad USCC',
       () => c.admin(BJ),
       { uscc: '91110108MA01234560', name: '测试', licenceTypes: ['DL01'] },
@@ -222,6 +235,14 @@ describe('agencies and signing keys', () => {
     const before = await rejectionCode(c.evaluate(c.admin(GD), TX.GetAgency, [input.uscc]));
     expect(await rejectionCode(c.submit(who(), TX.RegisterAgency, [input]))).toBe(code);
     expect(await rejectionCode(c.evaluate(c.admin(GD), TX.GetAgency, [input.uscc]))).toBe(before);
+  });
+
+  it('lets any province register a body registered by a national authority (region 100000)', async () => {
+    const national = makeUscc('91100000M00010001');
+    const agency = await c.submit<Agency>(c.admin(GD), TX.RegisterAgency, [
+      { uscc: national, name: '全国性社会团体', licenceTypes: ['BL01'] },
+    ]);
+    expect(agency).toMatchObject({ uscc: national, provinceMsp: GD, status: 'active' });
   });
 
   it('registers keys with the certificate validity and refuses bad certificates', async () => {

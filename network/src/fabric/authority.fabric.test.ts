@@ -158,12 +158,12 @@ if (missing !== undefined) {
           expect(before).toMatchObject({ uscc: GD_OTHER_AGENCY, provinceMsp: 'GuangdongMSP' });
           const zjAdmin = zj.client();
           expect(await rejectionCode(zjAdmin.retireAgency(GD_OTHER_AGENCY))).toBe('ACCESS_DENIED');
-          // Agencies are filed under the caller's own province, so the only way in is the existing USCC.
+          // A Guangdong USCC (region 440100) is Guangdong's to register: refused before it is looked up.
           expect(
             await rejectionCode(
               zjAdmin.registerAgency({ uscc: GD_OTHER_AGENCY, name: '冒名机关', licenceTypes: ['JDCJSZ'] }),
             ),
-          ).toBe('ALREADY_EXISTS');
+          ).toBe('ACCESS_DENIED');
           expect(await gdReader().getAgency(GD_OTHER_AGENCY)).toEqual(before);
         },
         TEST_MS,

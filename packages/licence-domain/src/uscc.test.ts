@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { thrownLicenceError } from './errors';
-import { isValidUscc, usccCheckChar, validateUscc } from './uscc';
+import { isValidUscc, requireUsccOfProvince, usccCheckChar, validateUscc } from './uscc';
 
 interface Vectors {
   valid: { value: string }[];
@@ -99,6 +99,36 @@ describe('USCC properties', () => {
         const err = thrownLicenceError(() => validateUscc(value));
         if (err !== undefined) expect(err.code).toBe('INVALID_USCC');
       }),
+    );
+  });
+});
+
+describe('which province may register a USCC', () => {
+  const uscc = (first17: string): string => first17 + usccCheckChar(first17);
+
+  it.each([
+    ['a provincial authority of the same province', '11440000MB2C93756', '440000'],
+    ['a city authority of the same province', '11440100MB2D15098', '440000'],
+    ['a district authority of the same municipality', '11110105MB1E72869', '110000'],
+    ['a national registration authority (100000), any province', '91100000M00010001', '330000'],
+  ])('lets %s register', (_what, first17, provinceCode) => {
+    expect(() => requireUsccOfProvince(uscc(first17), provinceCode)).not.toThrow();
+  });
+
+  it.each([
+    ['Fujian (350100) in Zhejiang', '91350100M000100Y4', '330000'],
+    ['Zhejiang (330000) in Guangdong', '11330000MB1F22343', '440000'],
+    ['Guangdong (440100) in Beijing', '11440100MB2D15098', '110000'],
+    ['a local code that only starts with 10 (100100)', '91100100M00010001', '440000'],
+  ])('refuses %s with ACCESS_DENIED', (_what, first17, provinceCode) => {
+    const err = thrownLicenceError(() => requireUsccOfProvince(uscc(first17), provinceCode));
+    expect(err?.code).toBe('ACCESS_DENIED');
+    expect(err?.details?.reason).toBe('usccRegion');
+  });
+
+  it('refuses a malformed USCC as INVALID_USCC, whatever its region', () => {
+    expect(thrownLicenceError(() => requireUsccOfProvince('11440000MB2C93756K', '440000'))?.code).toBe(
+      'INVALID_USCC',
     );
   });
 });

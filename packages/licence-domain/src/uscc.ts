@@ -65,3 +65,25 @@ export function isValidUscc(value: unknown): boolean {
     return false;
   }
 }
+
+/** The region code of a USCC registered by a national (not a provincial or local) registration authority. */
+export const NATIONAL_USCC_REGION = '100000';
+
+/**
+ * Refuses to let the province with GB/T 2260 code `provinceCode` (e.g. 440000) register the agency
+ * `uscc` unless the USCC was issued there: its registration authority's region (characters 3 to 8)
+ * lies in that province (same first two digits), or it is 100000, a national registration authority,
+ * whose bodies any province may register. INVALID_USCC for a malformed USCC; ACCESS_DENIED (reason
+ * 'usccRegion') for one issued elsewhere.
+ */
+export function requireUsccOfProvince(uscc: string, provinceCode: string): void {
+  const region = validateUscc(uscc).slice(2, 8);
+  if (region === NATIONAL_USCC_REGION) return;
+  if (region.slice(0, 2) !== provinceCode.slice(0, 2)) {
+    fail('ACCESS_DENIED', "the USCC was issued in another province's region; that province registers it", {
+      reason: 'usccRegion',
+      region,
+      provinceCode,
+    });
+  }
+}
