@@ -19,7 +19,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bench/*.ts', 'scripts/*.ts'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'bench/*.ts', 'scripts/*.ts', 'gateway/bin/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

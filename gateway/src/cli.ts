@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * `licence-ledger`: start the three-province demo or one province gateway, mint demo tokens, and
- * issue, present, verify and revoke licences through a running gateway. Every command has --help.
+ * `licence-ledger` (run as `npx licence-ledger` in the checkout): start the three-province demo or
+ * one province gateway, mint demo tokens, and issue, present, verify and revoke licences through a
+ * running gateway. Every command has --help; every step prints the next command to run.
  */
 import './demo/quiet-logs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import QRCode from 'qrcode';
 import { LicenceError, isValidUscc } from '@licence-ledger/domain';
+import type { FieldSpec, LicenceFields } from '@licence-ledger/domain';
 import { LOG_LEVELS, defaultAudience, loadConfig } from './config';
 import type { LogLevel } from './config';
 import { ApiClient } from './demo/api-client';
@@ -23,10 +25,31 @@ import { holderRefOf } from './auth/holder-ref';
 import { holderSecretFor } from './main';
 import { PRINCIPAL_ROLES } from './auth/principal';
 import type { PrincipalRole } from './auth/principal';
+import {
+  cliCommand,
+  commandLine,
+  holderIdOf,
+  peekClaims,
+  sampleRevocation,
+  suggestedDisclosure,
+  tenYearsAfter,
+  tokenName,
+  walkThroughFields,
+} from './cli-next';
 
 /** The repository root (this file is gateway/src/cli.ts or gateway/dist/cli.js). */
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
+
+/**
+ * Exit codes: 0 done (for verify: VALID); 1 verify answered another verdict; 2 the command line
+ * cannot run as given; 3 the gateway refused the request or could not be reached, or a server
+ * could not start.
+ */
+export const EXIT = { ok: 0, notValid: 1, usage: 2, failed: 3 } as const;
+
+/** A command line that cannot run as given (exit 2): the message says what to change. */
+class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -38,7 +61,8 @@ interface Command {
   readonly help: Readonly<Record<string, string>>;
   /** Extra lines after the options. */
   readonly notes?: readonly string[];
-  run(values: Values, out: (line: string) => void): Promise<void>;
+  /** Resolves with the exit code (EXIT.ok unless the command says otherwise). */
+  run(values: Values, out: (line: string) => void): Promise<number | void>;
 }
 
 const common: Options = { help: { type: 'boolean', short: 'h' }, 'data-dir': { type: 'string' } };
@@ -68,7 +92,7 @@ function str(values: Values, name: string): string | undefined {
 
 function required(values: Values, name: string): string {
   const v = str(values, name);
-  if (v === undefined || v === '') throw new LicenceError('INVALID_ARGUMENT', `--${name} is required`);
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
 
@@ -76,32 +100,48 @@ function dataDir(values: Values): string {
   return resolve(str(values, 'data-dir') ?? DEFAULT_DATA_DIR);
 }
 
+function tokensFile(values: Values): string {
+  return join(dataDir(values), 'demo', 'tokens.json');
+}
+
 function readTokens(values: Values): DemoTokens | undefined {
-  const file = join(dataDir(values), 'demo', 'tokens.json');
+  const file = tokensFile(values);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoTokens) : undefined;
 }
 
+/** A client of a running gateway, with the bearer token it calls with. */
+interface Client {
+  readonly api: ApiClient;
+  readonly token: string;
+  /** The demo's ready-made tokens, when the demo wrote them (they name the next steps). */
+  readonly tokens: DemoTokens | undefined;
+}
+
 /** The API client for --url/--token or --as <ready-made token>. */
-function apiClient(values: Values): ApiClient {
+function apiClient(values: Values): Client {
   const as = str(values, 'as');
   let token = str(values, 'token');
   let url = str(values, 'url');
+  const tokens = readTokens(values);
   if (as !== undefined) {
-    const tokens = readTokens(values);
-    const entry = tokens?.tokens[as];
-    if (tokens === undefined || entry === undefined) {
-      throw new LicenceError(
-        'NOT_FOUND',
-        `no ready-made token '${as}': start the demo first (npm start), or pass --token and --url`,
+    const where = relative(process.cwd(), tokensFile(values)) || tokensFile(values);
+    if (tokens === undefined) {
+      throw new UsageError(
+        `no ready-made tokens at ${where}: start the demo first (npm start), or pass --token and --url`,
+      );
+    }
+    const entry = Object.hasOwn(tokens.tokens, as) ? tokens.tokens[as] : undefined;
+    if (entry === undefined) {
+      throw new UsageError(
+        `no ready-made token '${as}'; the demo's are: ${Object.keys(tokens.tokens).join(', ')} (from ${where})`,
       );
     }
     token ??= entry.token;
     url ??= tokens.gateways[entry.province];
   }
-  if (token === undefined)
-    throw new LicenceError('UNAUTHENTICATED', 'give --as <name> or --token <bearer token>');
-  if (url === undefined) throw new LicenceError('INVALID_ARGUMENT', 'give --url <gateway base URL>');
-  return new ApiClient(url, token);
+  if (token === undefined) throw new UsageError('give --as <name> or --token <bearer token>');
+  if (url === undefined) throw new UsageError('give --url <gateway base URL>');
+  return { api: new ApiClient(url, token), token, tokens };
 }
 
 function print(out: (line: string) => void, values: Values, body: unknown, summary: () => string[]): void {
@@ -109,14 +149,67 @@ function print(out: (line: string) => void, values: Values, body: unknown, summa
   else for (const line of summary()) out(line);
 }
 
-const CLI = 'licence-ledger';
+/** The one way to run the CLI, as usage lines and the README write it. */
+const CLI = 'npx licence-ledger';
 
-/** How the user ran this CLI, so printed next steps can be pasted as they are. */
-function invocation(values: Values, command = ''): string {
-  const script = process.argv[1] ?? '';
-  const base = /licence-ledger$/.test(script) ? CLI : `node ${relative(process.cwd(), script) || script}`;
+/** A next command: the CLI as it runs from here, the command, its options and this run's --data-dir. */
+function next(
+  values: Values,
+  command: string,
+  options: readonly (readonly [string, string | true])[],
+): string {
   const dir = str(values, 'data-dir');
-  return `${base}${command === '' ? '' : ` ${command}`}${dir === undefined ? '' : ` --data-dir ${dir}`}`;
+  return commandLine(
+    cliCommand(REPO_ROOT),
+    command,
+    dir === undefined ? options : [...options, ['data-dir', dir]],
+  );
+}
+
+/** The licence type's field specs, from the gateway's registry (empty when it cannot be read). */
+async function fieldSpecs(api: ApiClient, typeCode: string): Promise<readonly FieldSpec[]> {
+  try {
+    return (await api.get<{ fields: FieldSpec[] }>(`/registry/licence-types/${encodeURIComponent(typeCode)}`))
+      .fields;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * How the holder presents the licence next: in the demo with the holder's ready-made token (or, for
+ * another holder, one minted first with `token`); elsewhere with the holder's own token.
+ */
+function presentSteps(
+  values: Values,
+  c: Client,
+  licence: { id: string; issuerMsp: string },
+  specs: readonly FieldSpec[],
+  fields: LicenceFields,
+): string[] {
+  const disclose = ['disclose', suggestedDisclosure(specs, fields).join(',')] as const;
+  const present = (who: readonly (readonly [string, string])[]): string =>
+    next(values, 'present', [...who, ['licence', licence.id], disclose]);
+  const url = c.tokens?.gateways[licence.issuerMsp] ?? c.api.baseUrl;
+  const holderToken = [
+    ['token', "<the holder's token>"],
+    ['url', url],
+  ] as const;
+  if (c.tokens === undefined) return [`next: ${present(holderToken)}`];
+  const holderId = holderIdOf(specs, fields);
+  const holder =
+    holderId !== undefined && holderId === c.tokens.holderId
+      ? tokenName(c.tokens, 'holder', (e) => e.province === licence.issuerMsp)
+      : undefined;
+  if (holder !== undefined) return [`next: ${present([['as', holder]])}`];
+  return [
+    `next: the holder's token: ${next(values, 'token', [
+      ['province', licence.issuerMsp],
+      ['role', 'holder'],
+      ['holder-id', holderId ?? "<holder's ID or USCC>"],
+    ])}`,
+    `  then: ${present(holderToken)}`,
+  ];
 }
 
 const commands: Readonly<Record<string, Command>> = {
@@ -139,18 +232,15 @@ const commands: Readonly<Record<string, Command>> = {
     async run(values, out) {
       const ports = (str(values, 'ports') ?? '7101,7102,7103').split(',').map((p) => Number(p.trim()));
       if (ports.length !== 3 || ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65_535)) {
-        throw new LicenceError(
-          'INVALID_ARGUMENT',
-          '--ports takes three port numbers (0: any free port), e.g. 7101,7102,7103',
-        );
+        throw new UsageError('--ports takes three port numbers (0: any free port), e.g. 7101,7102,7103');
       }
       const logLevel = str(values, 'log-level') ?? 'warn';
       if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-        throw new LicenceError('INVALID_ARGUMENT', `--log-level is one of ${LOG_LEVELS.join(', ')}`);
+        throw new UsageError(`--log-level is one of ${LOG_LEVELS.join(', ')}`);
       }
       const demo = await runDemo({
         repoRoot: REPO_ROOT,
-        cli: invocation(values),
+        cli: (command, options) => next(values, command, options),
         dataDir: dataDir(values),
         host: str(values, 'host') ?? '127.0.0.1',
         ports: [ports[0]!, ports[1]!, ports[2]!],
@@ -210,11 +300,13 @@ const commands: Readonly<Record<string, Command>> = {
       const given = required(values, 'province');
       const province = short[given.toLowerCase()] ?? given;
       if (!DEMO_PROVINCES.some((p) => p.mspId === province)) {
-        throw new LicenceError('INVALID_ARGUMENT', `unknown province ${given}`);
+        throw new UsageError(
+          `unknown province ${given}: one of ${DEMO_PROVINCES.map((p) => p.mspId).join(', ')}, or gd, zj, bj`,
+        );
       }
       const role = required(values, 'role');
       if (!(PRINCIPAL_ROLES as readonly string[]).includes(role)) {
-        throw new LicenceError('INVALID_ARGUMENT', `--role is one of ${PRINCIPAL_ROLES.join(', ')}`);
+        throw new UsageError(`--role is one of ${PRINCIPAL_ROLES.join(', ')}`);
       }
       const dir = join(dataDir(values), 'demo');
       const idp = demoIdentityProviders(join(dir, 'idp'), [province]).get(province)!;
@@ -238,7 +330,7 @@ const commands: Readonly<Record<string, Command>> = {
 
   issue: {
     summary: 'issue a licence through a running gateway',
-    usage: `${CLI} issue --as gd-issuer [--type JDCJSZ] --field name=张三 --field idNo=... [--valid-from 2024-01-01] [--valid-until 2034-01-01]`,
+    usage: `${CLI} issue --as gd-issuer [--type JDCJSZ] --field name=张三 --field idNo=... [--valid-from 2024-01-01] [--valid-until 2034-01-01|none]`,
     options: {
       ...client,
       type: { type: 'string' },
@@ -251,7 +343,8 @@ const commands: Readonly<Record<string, Command>> = {
       type: 'licence type code (default JDCJSZ, 机动车驾驶证; SPJYXKZ is the food business permit)',
       field: 'name=value, repeated; integers and true/false are sent as such',
       'valid-from': 'first valid day (default today)',
-      'valid-until': "last valid day, or 'none' (default in ten years)",
+      'valid-until':
+        "last valid day, or 'none' for no end date (default: ten years after --valid-from, as the issuer page)",
       'idempotency-key': 'repeat-safe key for the request',
       ...clientHelp,
     },
@@ -259,7 +352,7 @@ const commands: Readonly<Record<string, Command>> = {
       const fields: Record<string, string | number | boolean> = {};
       for (const pair of (values.field as string[] | undefined) ?? []) {
         const at = pair.indexOf('=');
-        if (at < 1) throw new LicenceError('INVALID_ARGUMENT', `--field takes name=value, not '${pair}'`);
+        if (at < 1) throw new UsageError(`--field takes name=value, not '${pair}'`);
         const raw = pair.slice(at + 1);
         fields[pair.slice(0, at)] = /^-?\d{1,15}$/.test(raw)
           ? Number(raw)
@@ -269,37 +362,41 @@ const commands: Readonly<Record<string, Command>> = {
               ? false
               : raw;
       }
-      const today = new Date().toISOString().slice(0, 10);
-      const until = str(values, 'valid-until') ?? `${Number(today.slice(0, 4)) + 10}${today.slice(4)}`;
-      const api = apiClient(values);
+      const from = str(values, 'valid-from') ?? new Date().toISOString().slice(0, 10);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new UsageError('--valid-from takes a date, YYYY-MM-DD');
+      const given = str(values, 'valid-until');
+      if (given !== undefined && given !== 'none' && !/^\d{4}-\d{2}-\d{2}$/.test(given)) {
+        throw new UsageError("--valid-until takes a date, YYYY-MM-DD, or 'none'");
+      }
+      const until = given === 'none' ? null : (given ?? tenYearsAfter(from));
+      const c = apiClient(values);
       const key = str(values, 'idempotency-key');
-      const body = await api.post<{
-        licence: { id: string; status: string };
+      const body = await c.api.post<{
+        licence: { id: string; status: string; typeCode: string; issuerMsp: string };
         txId: string;
         blockNumber: number;
       }>(
         '/licences',
-        {
-          typeCode: str(values, 'type') ?? 'JDCJSZ',
-          fields,
-          validFrom: str(values, 'valid-from') ?? today,
-          validUntil: until === 'none' ? null : until,
-        },
+        { typeCode: str(values, 'type') ?? 'JDCJSZ', fields, validFrom: from, validUntil: until },
         key === undefined ? {} : { idempotencyKey: key },
       );
+      const specs = values.json === true ? [] : await fieldSpecs(c.api, body.licence.typeCode);
       print(out, values, body, () => [
         `issued ${body.licence.id}`,
         `  status ${body.licence.status}, ledger tx ${body.txId} in block ${body.blockNumber}`,
-        body.licence.id.includes('.JDCJSZ.')
-          ? `next: ${invocation(values, 'present')} --as gd-holder --licence ${body.licence.id} --disclose name,class`
-          : `next: ${invocation(values, 'token')} --province <province> --role holder --holder-id <holder's ID or USCC>, then present with --token`,
+        `  valid from ${from} ${
+          until === null
+            ? 'with no end date (--valid-until none)'
+            : `until ${until}${given === undefined ? ' (ten years, the default)' : ''}`
+        }`,
+        ...presentSteps(values, c, body.licence, specs, fields),
       ]);
     },
   },
 
   present: {
     summary: 'present a licence (holder): a short-lived token and its QR code',
-    usage: `${CLI} present --as gd-holder --licence <id> --disclose name,class [--qr-png file.png] [--qr-svg file.svg] [--show-qr]`,
+    usage: `${CLI} present --as gd-holder --licence <id> --disclose name,class,firstIssued [--qr-png file.png] [--qr-svg file.svg] [--show-qr]`,
     options: {
       ...client,
       licence: { type: 'string' },
@@ -311,8 +408,8 @@ const commands: Readonly<Record<string, Command>> = {
     help: {
       licence: 'licence identifier',
       disclose: 'comma-separated field names to disclose (may be empty)',
-      'qr-png': 'write the QR code as PNG to this file',
-      'qr-svg': 'write the QR code as SVG to this file',
+      'qr-png': `write the QR code as PNG to this file (default ${join('.data', 'qr.png')}, under --data-dir)`,
+      'qr-svg': 'also write the QR code as SVG to this file',
       'show-qr': 'draw the QR code in the terminal',
       ...clientHelp,
     },
@@ -322,23 +419,37 @@ const commands: Readonly<Record<string, Command>> = {
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-      const body = await apiClient(values).post<{
+      const c = apiClient(values);
+      const body = await c.api.post<{
         token: string;
         expiresAt: string;
         bytes: number;
         qr: { png: string; svg: string };
       }>(`/holder/licences/${encodeURIComponent(id)}/presentations`, { disclose });
-      const png = str(values, 'qr-png');
-      if (png !== undefined)
-        writeFileSync(png, Buffer.from(body.qr.png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+      // Under the data directory unless the user names a file: nothing lands in the checkout's root.
+      const png = resolve(str(values, 'qr-png') ?? join(dataDir(values), 'qr.png'));
+      mkdirSync(dirname(png), { recursive: true });
+      writeFileSync(png, Buffer.from(body.qr.png.replace(/^data:image\/png;base64,/, ''), 'base64'));
       const svg = str(values, 'qr-svg');
       if (svg !== undefined) writeFileSync(svg, body.qr.svg);
       if (values['show-qr'] === true)
         out(await QRCode.toString(body.token, { type: 'terminal', small: true }));
+      const issuerMsp = peekClaims(c.token).province;
+      const verifier = tokenName(c.tokens, 'verifier', (e) => e.province !== issuerMsp);
       print(out, values, body, () => [
         body.token,
-        `  ${body.bytes} bytes, expires ${body.expiresAt}${png ? `, QR written to ${png}` : ''}${svg ? `, ${svg}` : ''}`,
-        `next: ${invocation(values, 'verify')} --as zj-verifier --presentation ${body.token.slice(0, 12)}… --purpose "交通违法处理 traffic check"`,
+        `  ${body.bytes} bytes; verifiers accept it once, until ${body.expiresAt}`,
+        `  QR code: ${relative(process.cwd(), png) || png}${svg === undefined ? '' : `, ${svg}`}`,
+        `next: ${next(values, 'verify', [
+          ...(verifier === undefined
+            ? ([
+                ['token', "<a verifier's token>"],
+                ['url', "<the verifier's gateway>"],
+              ] as const)
+            : ([['as', verifier]] as const)),
+          ['presentation', body.token],
+          ['purpose', '交通违法处理 traffic check'],
+        ])}`,
       ]);
     },
   },
@@ -352,11 +463,15 @@ const commands: Readonly<Record<string, Command>> = {
       purpose: 'declared purpose (申请事由), 2 to 200 characters',
       ...clientHelp,
     },
+    notes: [
+      `exit code: ${EXIT.ok} for VALID, ${EXIT.notValid} for any other verdict (printed with its reason)`,
+    ],
     async run(values, out) {
-      const body = await apiClient(values).post<{
+      const c = apiClient(values);
+      const body = await c.api.post<{
         result: string;
         reason?: { code: string; text: string };
-        licence?: { id: string; status: string };
+        licence?: { id: string; typeCode: string; issuerUscc: string; issuerMsp: string; status: string };
         disclosed?: Record<string, unknown>;
         ledger: { height: number; time: string | null } | null;
         recognition?: { basis: string };
@@ -371,7 +486,9 @@ const commands: Readonly<Record<string, Command>> = {
         ...(body.ledger === null
           ? []
           : [`  ledger height ${body.ledger.height} at ${body.ledger.time ?? '?'}`]),
+        ...verifyNext(values, c, body.result, body.licence),
       ]);
+      return body.result === 'VALID' ? EXIT.ok : EXIT.notValid;
     },
   },
 
@@ -392,21 +509,67 @@ const commands: Readonly<Record<string, Command>> = {
     },
     async run(values, out) {
       const id = required(values, 'licence');
-      const body = await apiClient(values).post<{ licence: { id: string; status: string }; txId: string }>(
-        `/licences/${encodeURIComponent(id)}/status`,
-        {
-          action: 'revoke',
-          reasonCode: required(values, 'reason-code'),
-          reasonText: str(values, 'reason-text') ?? '',
-        },
-      );
+      const c = apiClient(values);
+      const body = await c.api.post<{
+        licence: { id: string; status: string; typeCode: string; issuerMsp: string };
+        txId: string;
+      }>(`/licences/${encodeURIComponent(id)}/status`, {
+        action: 'revoke',
+        reasonCode: required(values, 'reason-code'),
+        reasonText: str(values, 'reason-text') ?? '',
+      });
+      let steps: string[] = [];
+      if (values.json !== true) {
+        // The issuing agency reads its own licence's content, to name the holder and the fields.
+        const [specs, view] = await Promise.all([
+          fieldSpecs(c.api, body.licence.typeCode),
+          c.api.get<{ fields?: LicenceFields }>(`/licences/${encodeURIComponent(id)}`).catch(() => ({})),
+        ]);
+        steps = presentSteps(values, c, body.licence, specs, 'fields' in view ? (view.fields ?? {}) : {});
+      }
       print(out, values, body, () => [
         `revoked ${body.licence.id}: status ${body.licence.status} (ledger tx ${body.txId})`,
-        `next: present it again and verify in Zhejiang: the answer is REVOKED with the reason`,
+        '  a fresh presentation now verifies as REVOKED, with the reason, in every province',
+        ...steps,
       ]);
     },
   },
 };
+
+/** What to run after a verdict in the demo: the walk-through's next step (none outside the demo). */
+function verifyNext(
+  values: Values,
+  c: Client,
+  result: string,
+  licence:
+    { id: string; typeCode: string; issuerUscc: string; issuerMsp: string; status: string } | undefined,
+): string[] {
+  if (licence === undefined || c.tokens === undefined) return [];
+  const issuer = tokenName(c.tokens, 'issuer', (e) => e.claims.agency === licence.issuerUscc);
+  if (issuer === undefined) return [];
+  if (result === 'VALID') {
+    const reason = sampleRevocation(licence.typeCode);
+    return [
+      `next (the walk-through): the issuing agency revokes it: ${next(values, 'revoke', [
+        ['as', issuer],
+        ['licence', licence.id],
+        ['reason-code', reason.code],
+        ['reason-text', reason.text],
+      ])}`,
+    ];
+  }
+  if (!ENDED.has(result) || licence.typeCode !== 'JDCJSZ') return [];
+  // The licence has ended: the walk-through starts again with a new one.
+  return [
+    `next (the walk-through again): ${next(values, 'issue', [
+      ['as', issuer],
+      ...walkThroughFields(c.tokens.holderId).map((f) => ['field', f] as const),
+    ])}`,
+  ];
+}
+
+/** Verdicts of a licence that has ended for good. */
+const ENDED = new Set(['REVOKED', 'ANNULLED', 'CANCELLED', 'EXPIRED', 'TRANSFERRED']);
 
 function helpOf(name: string, c: Command): string {
   const lines = [`${CLI} ${name}: ${c.summary}`, '', `usage: ${c.usage}`, '', 'options:'];
@@ -418,11 +581,20 @@ function helpOf(name: string, c: Command): string {
 function mainHelp(): string {
   const lines = [`${CLI}: cross-province electronic licence ledger (电子证照跨省互认)`, '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`);
-  lines.push('', `${CLI} <command> --help shows a command's options.`);
+  lines.push(
+    '',
+    `${CLI} <command> --help shows a command's options. Run it in the checkout (after npm start or npm run build).`,
+    '',
+    'exit codes:',
+    `  ${EXIT.ok}  done (verify: the verdict is VALID)`,
+    `  ${EXIT.notValid}  verify: any other verdict`,
+    `  ${EXIT.usage}  the command line cannot run as given (unknown command or option, missing value, unknown --as name)`,
+    `  ${EXIT.failed}  the gateway refused the request or could not be reached, or a server could not start`,
+  );
   return lines.join('\n');
 }
 
-/** Runs the CLI with `argv` (without node and script); resolves with the exit code. */
+/** Runs the CLI with `argv` (without node and script); resolves with the exit code (see EXIT). */
 export async function runCli(
   argv: readonly string[],
   out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
@@ -430,13 +602,13 @@ export async function runCli(
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(mainHelp());
-    return name === undefined ? 1 : 0;
+    (name === undefined ? err : out)(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
     err(`unknown command '${name}'\n\n${mainHelp()}`);
-    return 2;
+    return EXIT.usage;
   }
   let values: Values;
   try {
@@ -444,35 +616,41 @@ export async function runCli(
       .values as Values;
   } catch (error) {
     err(`${error instanceof Error ? error.message : String(error)}\n\n${helpOf(name, command)}`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.help === true) {
     out(helpOf(name, command));
-    return 0;
+    return EXIT.ok;
   }
   try {
-    await command.run(values, out);
-    return 0;
+    return (await command.run(values, out)) ?? EXIT.ok;
   } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\n\nusage: ${command.usage}\n(${CLI} ${name} --help for every option)`);
+      return EXIT.usage;
+    }
     if (error instanceof LicenceError) {
       const extra = Array.isArray(error.details?.errors) ? `\n  ${error.details.errors.join('\n  ')}` : '';
       err(`error ${error.code}: ${error.message}${extra}`);
-      return 1;
+      return EXIT.failed;
     }
     err(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return EXIT.failed;
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
+/** Runs the CLI for this process (gateway/bin/licence-ledger.js, or node gateway/dist/cli.js). */
+export function main(argv: readonly string[]): void {
+  runCli(argv).then(
     (code) => {
       // Long-running commands (demo, serve) keep the process alive through their servers.
-      if (code !== 0) process.exit(code);
+      if (code !== EXIT.ok) process.exit(code);
     },
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
+      process.exit(EXIT.failed);
     },
   );
 }
+
+if (require.main === module) main(process.argv.slice(2));

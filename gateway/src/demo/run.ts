@@ -12,6 +12,7 @@ import type { TokenIssuer } from '../auth/issuer';
 import { defaultPkiConfigPath } from './material';
 import { holderRef } from '../auth/holder-ref';
 import type { LogLevel } from '../config';
+import { commandLine, walkThroughFields } from '../cli-next';
 
 /** A sample holder for the demo (a made-up citizen ID with a valid check character). */
 export const DEMO_HOLDER_ID = '44010619900307108X';
@@ -21,8 +22,11 @@ export const DEMO_TOKEN_TTL_SECONDS = 12 * 3600;
 /** Options of the demo. */
 export interface DemoOptions {
   readonly repoRoot: string;
-  /** How to invoke the CLI in the printed next steps (e.g. `licence-ledger --data-dir x`). */
-  readonly cli: string;
+  /**
+   * How the printed next steps run the CLI: the command that starts it (`npx licence-ledger`), or a
+   * function writing a whole command line (e.g. `npx licence-ledger issue --as gd-issuer`).
+   */
+  readonly cli: string | CommandLine;
   readonly dataDir: string;
   readonly host: string;
   /** Ports for Guangdong, Zhejiang and Beijing. */
@@ -31,6 +35,9 @@ export interface DemoOptions {
   /** Where progress lines go. */
   readonly out: (line: string) => void;
 }
+
+/** Writes a CLI command line from a command and its options (`true`: a bare flag). */
+export type CommandLine = (command: string, options: readonly (readonly [string, string | true])[]) => string;
 
 /** What tokens.json holds. */
 export interface DemoTokens {
@@ -170,7 +177,9 @@ export function printDemoGuide(
 ): void {
   const say = opts.out;
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
-  const cli = opts.cli;
+  const base = opts.cli;
+  const cli: CommandLine =
+    typeof base === 'string' ? (command, options) => commandLine(base, command, options) : base;
   for (const p of DEMO_PROVINCES) {
     const url = urls[p.mspId];
     if (url !== undefined)
@@ -188,18 +197,29 @@ export function printDemoGuide(
     say('  (paste a bearer token from the tokens file: gd-issuer, gd-holder, zj-verifier)');
   }
   say('');
-  say('try, in another terminal (each command prints what to run next):');
-  const rest = cli.match(/ --data-dir \S+$/)?.[0] ?? '';
-  const bin = rest === '' ? cli : cli.slice(0, -rest.length);
-  const c = (command: string): string => `${bin} ${command}${rest}`;
+  say('try, in another terminal (each command prints the next one, ready to run):');
+  const fields = walkThroughFields(DEMO_HOLDER_ID).map((f) => ['field', f] as const);
+  const licence = ['licence', '<licence id>'] as const;
+  const disclose = ['disclose', 'name,class,firstIssued'] as const;
+  say(`  ${cli('issue', [['as', 'gd-issuer'], ...fields])}`);
+  say(`  ${cli('present', [['as', 'gd-holder'], licence, disclose])}`);
   say(
-    `  ${c('issue')} --as gd-issuer --field name=张三 --field idNo=${DEMO_HOLDER_ID} --field class=C1 --field firstIssued=2012-05-04`,
+    `  ${cli('verify', [
+      ['as', 'zj-verifier'],
+      ['presentation', '<token>'],
+      ['purpose', '交通违法处理 traffic check'],
+    ])}`,
   );
-  say(`  ${c('present')} --as gd-holder --licence <licence id> --disclose name,class`);
-  say(`  ${c('verify')} --as zj-verifier --presentation <token> --purpose "交通违法处理 traffic check"`);
   say(
-    `  ${c('revoke')} --as gd-issuer --licence <licence id> --reason-code DRUNK_DRIVING --reason-text "醉酒驾驶"`,
+    `  ${cli('revoke', [['as', 'gd-issuer'], licence, ['reason-code', 'DRUNK_DRIVING'], ['reason-text', '醉酒驾驶']])}`,
   );
-  say(`  ${c('verify')} --as zj-verifier --presentation <new token> --purpose "复查 re-check"   # → REVOKED`);
+  say(`  ${cli('present', [['as', 'gd-holder'], licence, disclose])}`);
+  say(
+    `  ${cli('verify', [
+      ['as', 'zj-verifier'],
+      ['presentation', '<new token>'],
+      ['purpose', '复查 re-check'],
+    ])}   # → REVOKED`,
+  );
   say('');
 }

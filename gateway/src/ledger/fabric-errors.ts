@@ -15,6 +15,12 @@ const TRANSIENT: ReadonlySet<number> = new Set([
 ]);
 
 /**
+ * When a client should try again after a ledger outage (sent as Retry-After with the 503): a restarted peer or
+ * chaincode server answers within seconds, and a Raft leader election takes about 7.5 s.
+ */
+const OUTAGE_RETRY_SECONDS = 5;
+
+/**
  * A peer gateway answers ABORTED ("failed to collect enough transaction endorsements") when an endorser or
  * its chaincode server is down, and FAILED_PRECONDITION when discovery knows no set of live peers that
  * satisfies the policies (e.g. another province's peer is down, or gossip has not found it yet). Both pass
@@ -71,6 +77,7 @@ export function toLicenceError(err: unknown): LicenceError {
     if (TRANSIENT.has(err.code)) {
       return new LicenceError('LEDGER_UNAVAILABLE', 'the ledger peer could not be reached in time', {
         grpcCode: err.code,
+        retryAfterSeconds: OUTAGE_RETRY_SECONDS,
       });
     }
     const outage = endorserOutage(err.code, text);
@@ -78,6 +85,7 @@ export function toLicenceError(err: unknown): LicenceError {
       return new LicenceError('LEDGER_UNAVAILABLE', 'not enough endorsing peers are available', {
         grpcCode: err.code,
         reason: outage,
+        retryAfterSeconds: OUTAGE_RETRY_SECONDS,
       });
     }
     return new LicenceError('INTERNAL', 'the ledger refused the request', { grpcCode: err.code });

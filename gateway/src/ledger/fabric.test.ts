@@ -47,7 +47,10 @@ describe('toLicenceError', () => {
     'maps gRPC status %s without a chaincode error to LEDGER_UNAVAILABLE',
     (code) => {
       const err = new GatewayError({ code, details: [], cause: serviceError(code, 'no connection') });
-      expect(toLicenceError(err).code).toBe('LEDGER_UNAVAILABLE');
+      expect(toLicenceError(err)).toMatchObject({
+        code: 'LEDGER_UNAVAILABLE',
+        details: { retryAfterSeconds: 5 },
+      });
     },
   );
 
@@ -84,7 +87,7 @@ describe('toLicenceError', () => {
       });
       const mapped = toLicenceError(err);
       expect(mapped.code).toBe('LEDGER_UNAVAILABLE');
-      expect(mapped.details).toMatchObject({ reason });
+      expect(mapped.details).toMatchObject({ reason, retryAfterSeconds: 5 });
     },
   );
 
