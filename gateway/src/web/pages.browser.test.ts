@@ -306,6 +306,47 @@ if (executable === undefined) {
       await shot(page, 'verify-malformed');
     });
 
+    it("verifies a keyboard-wedge scanner's input on its Enter (regression: Enter added a line break)", async () => {
+      const issued = await t
+        .http(GD)
+        .post('/api/v1/licences')
+        .set('authorization', issuerToken)
+        .set('idempotency-key', 'scanner-enter')
+        .send(drivingLicence());
+      const id = (issued.body as { licence: { id: string } }).licence.id;
+      const presented = await t
+        .http(GD)
+        .post(`/api/v1/holder/licences/${encodeURIComponent(id)}/presentations`)
+        .set('authorization', await t.token({ role: 'holder', province: GD, holderId: HOLDER_ID }))
+        .set('idempotency-key', 'scanner-enter')
+        .send({ disclose: ['class'] });
+      const token = (presented.body as { token: string }).token;
+      expect(token.split('.')).toHaveLength(3);
+
+      const page = await user('verify-scanner');
+      let verifications = 0;
+      page.on('request', (req) => {
+        if (req.method() === 'POST' && req.url().endsWith('/api/v1/verifications')) verifications++;
+      });
+      await page.goto(`${zj.url}/verify`);
+      await useToken(page, await t.token({ role: 'verifier', province: ZJ, agency: AGENCY.zjDmv }));
+      await page.fill('#purpose', '路面执勤 roadside check');
+      // The scanner types the code's characters as key presses into the focused field, then Enter.
+      await page.focus('#presentation');
+      await page.keyboard.type(token);
+      await page.keyboard.press('Enter');
+      await page.locator('#verdict[data-result="VALID"]').waitFor({ timeout: 10_000 });
+      expect(await page.inputValue('#presentation')).toBe(token);
+      expect(verifications).toBe(1);
+      // Shift+Enter is still a line break, not a verification.
+      await page.click('#verify-next');
+      await page.focus('#presentation');
+      await page.keyboard.type('abc');
+      await page.keyboard.press('Shift+Enter');
+      expect(await page.inputValue('#presentation')).toBe('abc\n');
+      expect(verifications).toBe(1);
+    });
+
     // Last of the walk-throughs: it leaves the gateways' clock a few minutes ahead of the system clock.
     it('counts the QR code down to the instant Zhejiang stops accepting it (regression: 30 s after 0:00)', async () => {
       const issued = await t

@@ -78,7 +78,15 @@ setupTokenPanel({
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void verify();
+  if (!submit.disabled) void verify();
+});
+
+// A keyboard-wedge scanner types the code and then Enter: Enter verifies, as it does in the purpose
+// field (a compact JWS has no line breaks; Shift+Enter and an IME's Enter are left alone).
+presentation.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  form.requestSubmit();
 });
 
 next.addEventListener('click', () => {
