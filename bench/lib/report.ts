@@ -79,9 +79,8 @@ export function round(value: number, digits = 2): number {
 
 /** The stated reason Fabric figures are absent (see issue 3). */
 export const FABRIC_UNAVAILABLE =
-  'unavailable: no Hyperledger Fabric network can be built on this machine (the Go module proxy ' +
-  'refuses every github.com/hyperledger/* module, so peer/orderer binaries cannot be installed); ' +
-  'figures here come from the embedded ledger only';
+  'not measured by this script: its figures come from the embedded ledger; the real Fabric network is ' +
+  'measured at the ledger level by bench/fabric.ts (results/fabric.json); gateways in Fabric mode are not benchmarked yet';
 
 let failed = false;
 
