@@ -77,7 +77,7 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
-/** The stated reason Fabric figures are absent (see issue 3). */
+/** What the embedded benchmarks say of Fabric: where the real network is measured. */
 export const FABRIC_UNAVAILABLE =
   'not measured by this script: its figures come from the embedded ledger; the real Fabric network is ' +
   'measured at the ledger level by bench/fabric.ts (results/fabric.json); gateways in Fabric mode are not benchmarked yet';
