@@ -27,6 +27,7 @@ export const DRIVING_LICENCE: LicenceTypeInput = {
       required: true,
       maxLength: 16,
       pattern: '(A1|A2|A3|B1|B2|C1|C2|C3|C4|C5|C6|D|E|F|M|N|P)+',
+      examples: ['C1', 'C1E', 'A2D'],
       personal: false,
       label: '准驾车型',
     },

@@ -177,6 +177,14 @@ const FIELD_SPEC = {
     personal: { type: 'boolean' },
     holderId: { type: 'boolean' },
     label: { type: 'string', maxLength: 100 },
+    examples: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 5,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+      description: 'values the field accepts, shown to people filling it in (string fields only)',
+    },
   },
 } as const;
 

@@ -155,8 +155,15 @@ if (executable === undefined) {
       await page.goto(`${gd.url}/issuer`);
       await useToken(page, issuerToken);
       await fillDrivingLicence(page, HOLDER_ID, 'ZZ');
+      // The hint under 准驾车型 gives the catalogue's examples, not its regular expression.
+      const hintId = (
+        (await page.locator('[data-field="class"]').getAttribute('aria-describedby')) ?? ''
+      ).split(' ')[0];
+      const hint = (await page.locator(`[id="${hintId}"]`).textContent()) ?? '';
+      expect(hint).toContain('如 C1、C1E、A2D');
+      expect(hint).not.toContain('|'); // (A1|A2|A3|B1|…)+
       await page.click('#issue-submit');
-      expect(await fieldError(page, 'class')).toContain('格式');
+      expect(await fieldError(page, 'class')).toContain('格式不符合要求，应如 C1、C1E、A2D');
       expect(await fieldError(page, 'name')).toBe('');
       expect(await page.locator('*:focus').getAttribute('data-field')).toBe('class');
       expect(posts).toBe(0);

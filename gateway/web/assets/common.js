@@ -366,7 +366,8 @@ export function setupTokenPanel(opts) {
 
 /**
  * @typedef {{ name: string, type: 'string' | 'date' | 'integer' | 'boolean', required: boolean,
- *   maxLength?: number, pattern?: string, personal: boolean, holderId?: boolean, label?: string }} FieldSpec
+ *   maxLength?: number, pattern?: string, personal: boolean, holderId?: boolean, label?: string,
+ *   examples?: string[] }} FieldSpec
  * @typedef {{ code: string, name: string, holderKind: 'person' | 'organisation', fields: FieldSpec[],
  *   nationallyRecognised: boolean }} LicenceType
  */

@@ -99,7 +99,13 @@ export function readFieldValue(spec, input) {
           re = undefined;
         }
         if (re !== undefined && !re.test(raw)) {
-          return { error: '格式不符合该证照类型的要求 (does not match the format of this licence type)' };
+          const e = spec.examples;
+          return {
+            error:
+              e === undefined
+                ? '格式不符合该证照类型的要求 (does not match the format of this licence type)'
+                : `格式不符合要求，应如 ${e.join('、')} (does not match the format, e.g. ${e.join(', ')})`,
+          };
         }
       }
       return { value: raw };

@@ -167,7 +167,8 @@ function buildFields() {
           input.maxLength = spec.maxLength;
           hints.push(`最多 ${spec.maxLength} 字 (max ${spec.maxLength})`);
         }
-        if (spec.pattern !== undefined) hints.push(`格式 format: ${spec.pattern}`);
+        // The catalogue's examples, never its pattern: a regular expression means nothing to most people.
+        if (spec.examples !== undefined) hints.push(examplesHint(spec.examples));
     }
     if (spec.required && spec.type !== 'boolean') input.required = true;
     if (spec.holderId === true) {
@@ -195,6 +196,14 @@ function buildFields() {
     );
   });
   typeFields.replaceChildren(h('fieldset', {}, h('legend', {}, bi('证照信息', 'Licence fields')), ...nodes));
+}
+
+/**
+ * @param {string[]} examples
+ * @returns {string}
+ */
+function examplesHint(examples) {
+  return `如 ${examples.join('、')} (e.g. ${examples.join(', ')})`;
 }
 
 // ------------------------------------------------------------------ issuing

@@ -36,6 +36,16 @@ const KID = sha256('kid').subarray(0, 16).toString('base64url');
 const DIGEST = sha256b64url('digest');
 const PEM =
   '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ29tcGxldGVseUZha2U=\n-----END CERTIFICATE-----\n';
+/** A string field with a pattern (a driving licence's 准驾车型), and one without. */
+const CLASS_FIELD = {
+  name: 'class',
+  type: 'string',
+  required: true,
+  personal: false,
+  maxLength: 16,
+  pattern: '(A1|A2|A3|B1|B2|C1|C2|C3|C4|C5|C6|D|E|F|M|N|P)+',
+};
+const FREE_FIELD = { name: 'note', type: 'string', required: false, personal: false };
 
 function request(overrides: Partial<Record<keyof IssueRequest, unknown>> = {}): Record<string, unknown> {
   return {
@@ -293,12 +303,35 @@ describe('registry inputs', () => {
       { fields: [{ name: 'a', type: 'string', required: true, personal: false, pattern: '(' }] },
     ],
     ['an unknown field type', { fields: [{ name: 'a', type: 'blob', required: true, personal: false }] }],
+    ['an example the pattern refuses', { fields: [{ ...CLASS_FIELD, examples: ['C1', 'Z9'] }] }],
+    ['an example longer than the field', { fields: [{ ...CLASS_FIELD, maxLength: 2, examples: ['C1E'] }] }],
+    ['a repeated example', { fields: [{ ...CLASS_FIELD, examples: ['C1', 'C1'] }] }],
+    ['an empty list of examples', { fields: [{ ...CLASS_FIELD, examples: [] }] }],
+    ['six examples', { fields: [{ ...CLASS_FIELD, examples: ['A1', 'A2', 'A3', 'B1', 'B2', 'C1'] }] }],
+    [
+      'an example shaped like a citizen ID',
+      { fields: [{ ...FREE_FIELD, examples: ['44010619900307108X'] }] },
+    ],
+    [
+      'examples of a date field',
+      { fields: [{ name: 'a', type: 'date', required: true, personal: false, examples: ['2024-01-01'] }] },
+    ],
     [
       'an unknown field property',
       { fields: [{ name: 'a', type: 'string', required: true, personal: false, x: 1 }] },
     ],
   ])('refuses a licence type with %s', (_what, o) => {
     expect(thrownCode(() => parseLicenceTypeInput(json(type(o))))).toBe('SCHEMA_VIOLATION');
+  });
+
+  it('keeps the examples of a string field, each a value the field accepts', () => {
+    const parsed = parseLicenceTypeInput(
+      json(type({ fields: [{ ...CLASS_FIELD, examples: ['C1', 'C1E', 'A2D'] }] })),
+    );
+    expect(parsed.fields[0]?.examples).toEqual(['C1', 'C1E', 'A2D']);
+    expect(parseLicenceTypeInput(json(type({ fields: [CLASS_FIELD] }))).fields[0]).not.toHaveProperty(
+      'examples',
+    );
   });
 
   it('parses agencies with sorted types and refuses bad ones', () => {

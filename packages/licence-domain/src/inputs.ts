@@ -89,6 +89,9 @@ export const MAX_TYPES = 256;
 export const MAX_BOOKMARK_LENGTH = 1024;
 /** Largest notice period for recognition rules (one year), in seconds. */
 export const MAX_NOTICE_SECONDS = 366 * 24 * 3600;
+/** Most sample values a licence field may list, and the longest one. */
+export const MAX_FIELD_EXAMPLES = 5;
+export const MAX_EXAMPLE_LENGTH = 100;
 
 const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
 const TYPE_CODE = /^[0-9A-Z]{1,32}$/;
@@ -260,7 +263,7 @@ function fieldSpec(value: unknown, path: string): FieldSpec {
     value,
     path,
     ['name', 'type', 'required', 'personal'],
-    ['maxLength', 'pattern', 'holderId', 'label'],
+    ['maxLength', 'pattern', 'holderId', 'label', 'examples'],
   );
   const type = str(o.type, `${path}.type`) as FieldType;
   if (!FIELD_TYPES.includes(type)) fail('SCHEMA_VIOLATION', `${path}.type is not a field type`, { path });
@@ -282,7 +285,26 @@ function fieldSpec(value: unknown, path: string): FieldSpec {
   }
   if (o.holderId !== undefined) spec.holderId = bool(o.holderId, `${path}.holderId`);
   if (o.label !== undefined) spec.label = name(o.label, `${path}.label`);
+  if (o.examples !== undefined) spec.examples = examples(o.examples, `${path}.examples`, spec);
   return spec;
+}
+
+/** Sample values of a string field: each one a value the field itself accepts. */
+function examples(value: unknown, path: string, spec: FieldSpec): readonly string[] {
+  if (spec.type !== 'string') fail('SCHEMA_VIOLATION', `${path} is for string fields only`, { path });
+  const anchored = spec.pattern === undefined ? undefined : new RegExp(`^(?:${spec.pattern})$`, 'u');
+  const list = array(value, path, 1, MAX_FIELD_EXAMPLES).map((v, i) => {
+    const example = text(v, `${path}[${i}]`, 1);
+    if (example.length > Math.min(spec.maxLength ?? MAX_EXAMPLE_LENGTH, MAX_EXAMPLE_LENGTH)) {
+      fail('SCHEMA_VIOLATION', `${path}[${i}] is longer than the field allows`, { path });
+    }
+    if (anchored !== undefined && !anchored.test(example)) {
+      fail('SCHEMA_VIOLATION', `${path}[${i}] does not match the field's pattern`, { path });
+    }
+    return example;
+  });
+  unique(list, path);
+  return list;
 }
 
 function licenceTypeInput(value: unknown, path: string): LicenceTypeInput {

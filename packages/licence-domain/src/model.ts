@@ -88,6 +88,11 @@ export interface FieldSpec {
   /** Holder identifier field (validated as a citizen ID or USCC according to holderKind). */
   readonly holderId?: boolean;
   readonly label?: string;
+  /**
+   * A few values the field accepts, shown to the people who fill it in (准驾车型: C1, C1E, A2D)
+   * instead of its pattern; string fields only, each a valid value of the field, never personal data.
+   */
+  readonly examples?: readonly string[];
 }
 
 /** Input for adding a licence type to the national catalogue. */
