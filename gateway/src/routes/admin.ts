@@ -13,6 +13,7 @@ import type { Request } from 'express';
 import type { PageRequest } from '../ledger/client';
 import type { ProvinceServices } from '../services';
 import {
+  USCC_PARAM,
   op,
   ownProvinceOnly,
   pageOf,
@@ -21,6 +22,8 @@ import {
   schemaDoc,
   sendIdempotent,
   timeIdPage,
+  usccParam,
+  usccQuery,
 } from './common';
 import * as S from './schemas';
 
@@ -68,11 +71,11 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
     }));
   });
   a.post('/agencies/:uscc/retire', async (req, res) => {
-    res.json(await admin.retireAgency(param(req, 'uscc')));
+    res.json(await admin.retireAgency(usccParam(req)));
   });
 
   a.get('/keys', async (req, res) => {
-    const agency = queryString(req, 'agency', /^[0-9A-Z]{18}$/);
+    const agency = usccQuery(req, 'agency');
     if (agency === undefined)
       throw new LicenceError('INVALID_ARGUMENT', 'give ?agency=<USCC>', { parameter: 'agency' });
     res.json(apiPage(await admin.listKeys(agency, ledgerPage(req))));
@@ -129,7 +132,7 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
     res.json(apiPage(await admin.listLicenceTypes(ledgerPage(req)))),
   );
   g.get('/licence-types/:code', async (req, res) => res.json(await admin.getLicenceType(param(req, 'code'))));
-  g.get('/agencies/:uscc', async (req, res) => res.json(await admin.getAgency(param(req, 'uscc'))));
+  g.get('/agencies/:uscc', async (req, res) => res.json(await admin.getAgency(usccParam(req))));
   g.get('/recognition-rules/:typeCode', async (req, res) => {
     const msp = queryString(req, 'province', /^[A-Za-z][A-Za-z0-9.-]{0,63}$/);
     res.json({ items: await admin.recognitionRuleHistory(param(req, 'typeCode'), msp) });
@@ -186,7 +189,14 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
             }),
           },
           '/agencies/{uscc}/retire': {
-            post: op({ summary: 'Retire an agency', tag, roles, params: ['uscc'], problems: [404] }),
+            post: op({
+              summary: 'Retire an agency',
+              tag,
+              roles,
+              params: ['uscc'],
+              paramDocs: { uscc: USCC_PARAM },
+              problems: [404],
+            }),
           },
           '/keys': {
             get: op({
@@ -195,6 +205,7 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
               roles,
               list: true,
               query: ['agency'],
+              paramDocs: { agency: USCC_PARAM },
               problems: [404],
             }),
             post: op({
@@ -281,7 +292,14 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
             }),
           },
           '/agencies/{uscc}': {
-            get: op({ summary: 'An agency', tag: 'registry', roles: all, params: ['uscc'], problems: [404] }),
+            get: op({
+              summary: 'An agency',
+              tag: 'registry',
+              roles: all,
+              params: ['uscc'],
+              paramDocs: { uscc: USCC_PARAM },
+              problems: [404],
+            }),
           },
           '/recognition-rules/{typeCode}': {
             get: op({

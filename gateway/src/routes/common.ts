@@ -3,7 +3,7 @@
  * creating handler, keyset pagination over (time, id), and compact OpenAPI operation builders.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { LicenceError } from '@licence-ledger/domain';
+import { LICENCE_ID_MAX_LENGTH, LicenceError, parseLicenceId, validateUscc } from '@licence-ledger/domain';
 import { principalOf } from '../http/context';
 import { encodeCursor, parsePageQuery } from '../http/pagination';
 import type { PageResponse } from '../http/pagination';
@@ -101,7 +101,43 @@ export function param(req: Request, name: string): string {
   return value;
 }
 
+/** A path parameter naming a licence: INVALID_IDENTIFIER (400) unless a well-formed GB/T 36904 identifier. */
+export function licenceIdParam(req: Request, name = 'id'): string {
+  const value = param(req, name);
+  parseLicenceId(value);
+  return value;
+}
+
+/** A path parameter naming an agency: INVALID_USCC (400) unless a valid USCC (check character included). */
+export function usccParam(req: Request, name = 'uscc'): string {
+  return validateUscc(param(req, name));
+}
+
+/** An optional query parameter naming an agency: INVALID_USCC (400) unless a valid USCC. */
+export function usccQuery(req: Request, name: string): string | undefined {
+  const value = queryString(req, name);
+  return value === undefined ? undefined : validateUscc(value);
+}
+
 // ------------------------------------------------------------------ OpenAPI helpers
+
+/** How an identifier parameter is documented. */
+export interface ParamDoc {
+  readonly description: string;
+  readonly schema: OpenApiObject;
+}
+
+/** A licence identifier parameter (see licenceIdParam). */
+export const LICENCE_ID_PARAM: ParamDoc = {
+  description: 'GB/T 36904 licence identifier, check character included (else 400 INVALID_IDENTIFIER)',
+  schema: { type: 'string', maxLength: LICENCE_ID_MAX_LENGTH, pattern: '^1\\.2\\.156\\.3005\\.2\\.' },
+};
+
+/** An agency's USCC parameter (see usccParam, usccQuery). */
+export const USCC_PARAM: ParamDoc = {
+  description: 'GB 32100 unified social credit code, check character included (else 400 INVALID_USCC)',
+  schema: { type: 'string', minLength: 18, maxLength: 18, pattern: '^[0-9A-HJ-NP-RTUW-Y]{18}$' },
+};
 
 /** Options of one documented operation. */
 export interface OperationDoc {
@@ -114,6 +150,8 @@ export interface OperationDoc {
   readonly idempotent?: boolean;
   readonly params?: readonly string[];
   readonly query?: readonly string[];
+  /** Parameters documented as the identifiers they are, by name (others are bounded strings). */
+  readonly paramDocs?: Readonly<Record<string, ParamDoc>>;
   readonly problems?: readonly number[];
   readonly public?: boolean;
 }
@@ -121,11 +159,17 @@ export interface OperationDoc {
 /** An OpenAPI operation object. */
 export function op(doc: OperationDoc): OpenApiObject {
   const parameters: OpenApiValue[] = [];
+  const described = (name: string): OpenApiObject => {
+    const known = doc.paramDocs?.[name];
+    return known === undefined
+      ? { schema: { type: 'string', maxLength: 200 } }
+      : { description: known.description, schema: known.schema };
+  };
   for (const name of doc.params ?? []) {
-    parameters.push({ name, in: 'path', required: true, schema: { type: 'string', maxLength: 200 } });
+    parameters.push({ name, in: 'path', required: true, ...described(name) });
   }
   for (const name of doc.query ?? []) {
-    parameters.push({ name, in: 'query', required: false, schema: { type: 'string', maxLength: 200 } });
+    parameters.push({ name, in: 'query', required: false, ...described(name) });
   }
   if (doc.list === true)
     parameters.push({ $ref: '#/components/parameters/limit' }, { $ref: '#/components/parameters/cursor' });

@@ -6,7 +6,16 @@ import { requireRole } from '../auth/middleware';
 import { principalOf } from '../http/context';
 import { compileValidator } from '../http/validate';
 import type { ProvinceServices } from '../services';
-import { op, ownProvinceOnly, pageOf, param, schemaDoc, sendIdempotent, timeIdPage } from './common';
+import {
+  LICENCE_ID_PARAM,
+  licenceIdParam,
+  op,
+  ownProvinceOnly,
+  pageOf,
+  schemaDoc,
+  sendIdempotent,
+  timeIdPage,
+} from './common';
 import * as S from './schemas';
 
 const presentBody = compileValidator<{ disclose: string[] }>(S.PresentBody);
@@ -31,7 +40,7 @@ export function holderRouter(services: ProvinceServices): MountedRouter {
   r.post('/licences/:id/presentations', async (req, res) => {
     const ref = holderRefOf(req);
     const { disclose } = presentBody(req.body);
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, async () => ({
       status: 201,
       body: await holder.present(ref, id, disclose),
@@ -64,6 +73,7 @@ export function holderRouter(services: ProvinceServices): MountedRouter {
             ok: 201,
             idempotent: true,
             params: ['id'],
+            paramDocs: { id: LICENCE_ID_PARAM },
             problems: [404],
           }),
         },

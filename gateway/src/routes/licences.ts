@@ -15,14 +15,17 @@ import type { ProvinceServices } from '../services';
 import { issuerAgency } from '../services/access';
 import type { StatusChangeInput } from '../services/licences';
 import {
+  LICENCE_ID_PARAM,
+  USCC_PARAM,
+  licenceIdParam,
   op,
   ownProvinceOnly,
   pageOf,
-  param,
   queryString,
   schemaDoc,
   sendIdempotent,
   timeIdPage,
+  usccQuery,
 } from './common';
 import * as S from './schemas';
 
@@ -75,7 +78,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
     const typeCode = queryString(req, 'typeCode', /^[0-9A-Z]{1,32}$/);
     const status = queryString(req, 'status', STATUS_QUERY) as StatusCode | undefined;
     const idPrefix = queryString(req, 'q', /^[0-9A-Z.]{1,128}$/);
-    const agencyUscc = queryString(req, 'agency', /^[0-9A-Z]{18}$/);
+    const agencyUscc = usccQuery(req, 'agency');
     const rows = await licences.list(principalOf(req), page, {
       ...(agencyUscc === undefined ? {} : { agencyUscc }),
       ...(typeCode === undefined ? {} : { typeCode }),
@@ -86,16 +89,16 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   });
 
   r.get('/:id', requireRole('issuer', 'admin'), async (req, res) => {
-    res.json(await licences.read(principalOf(req), param(req, 'id')));
+    res.json(await licences.read(principalOf(req), licenceIdParam(req)));
   });
 
   r.get('/:id/history', requireRole('issuer', 'admin'), async (req, res) => {
-    res.json({ items: await licences.history(principalOf(req), param(req, 'id')) });
+    res.json({ items: await licences.history(principalOf(req), licenceIdParam(req)) });
   });
 
   r.post('/:id/status', requireRole('issuer', 'admin'), async (req, res) => {
     const input = statusBody(req.body);
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, async () => ({
       status: 200,
       body: await licences.changeStatus(principalOf(req), id, input),
@@ -105,7 +108,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   r.post('/:id/renew', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const input = renewBody(req.body);
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, {
       run: async (link) => created(await issuance.renew(agency, id, input, link)),
       resume: resumeIssuance,
@@ -115,7 +118,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   r.post('/:id/amend', requireRole('issuer'), async (req, res) => {
     const agency = issuerAgency(principalOf(req));
     const input = amendBody(req.body);
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, {
       run: async (link) => created(await issuance.amend(agency, id, input, link)),
       resume: resumeIssuance,
@@ -124,7 +127,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
 
   r.post('/:id/transfer', requireRole('issuer', 'admin'), async (req, res) => {
     const input = transferBody(req.body);
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, async () => ({
       status: 200,
       body: await licences.transferOut(principalOf(req), id, input),
@@ -132,7 +135,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   });
 
   r.post('/:id/transfer/cancel', requireRole('issuer', 'admin'), async (req, res) => {
-    const id = param(req, 'id');
+    const id = licenceIdParam(req);
     await sendIdempotent(ctx, req, res, async () => ({
       status: 200,
       body: await licences.cancelTransfer(principalOf(req), id),
@@ -151,7 +154,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
   });
 
   const tag = 'licences';
-  const byId = { params: ['id'], problems: [404, 409] };
+  const byId = { params: ['id'], paramDocs: { id: LICENCE_ID_PARAM }, problems: [404, 409] };
   return [
     {
       path: '/api/v1/licences',
@@ -185,6 +188,7 @@ export function licenceRouters(services: ProvinceServices): MountedRouter[] {
               roles: ['issuer', 'admin'],
               list: true,
               query: ['agency', 'typeCode', 'status', 'q'],
+              paramDocs: { agency: USCC_PARAM },
             }),
           },
           '/batch': {

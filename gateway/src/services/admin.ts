@@ -4,7 +4,7 @@
  * province CA, registers it on chain and starts signing with it), the licence type catalogue
  * (proposals needing a majority) and this province's recognition rules.
  */
-import { LicenceError } from '@licence-ledger/domain';
+import { LicenceError, requireUsccOfProvince } from '@licence-ledger/domain';
 import type {
   Agency,
   AgencyInput,
@@ -38,8 +38,12 @@ export class AdminService {
     return agency;
   }
 
-  /** Registers an agency of this province. */
+  /**
+   * Registers an agency of this province: its USCC must have been issued here (or nationally), as
+   * the chaincode also requires; checked first so a foreign USCC never costs a ledger transaction.
+   */
   async registerAgency(input: AgencyInput): Promise<Agency> {
+    requireUsccOfProvince(input.uscc, this.ctx.provinceCode);
     return (await this.ctx.ledger.admin.registerAgency(input)).value;
   }
 
