@@ -313,6 +313,51 @@ if (executable === undefined) {
       await shot(page, 'verify-malformed');
     });
 
+    it('issues for ten years after valid from unless told otherwise, as the CLI (regression: empty meant no end)', async () => {
+      const page = await user('issuer-validity');
+      const sent: { validUntil?: unknown }[] = [];
+      page.on('request', (req) => {
+        if (req.method() === 'POST' && req.url().endsWith('/api/v1/licences'))
+          sent.push(req.postDataJSON() as { validUntil?: unknown });
+      });
+      await page.goto(`${gd.url}/issuer`);
+      await useToken(page, issuerToken);
+      const fillFields = async () => {
+        await page.getByLabel('姓名').fill('张三');
+        await page.getByLabel('身份证号').fill(HOLDER_ID);
+        await page.getByLabel('准驾车型').fill('C1');
+        await page.getByLabel('初次领证日期').fill('2012-05-04');
+      };
+      await page.locator('#type-select option[value="JDCJSZ"]').waitFor({ state: 'attached' });
+      await page.selectOption('#type-select', 'JDCJSZ');
+      await fillFields();
+      await page.fill('#valid-from', '2024-02-29');
+      expect(await page.inputValue('#valid-until')).toBe('2034-02-28');
+
+      // Emptied, the end date is an error to correct, not a licence without an end.
+      await page.fill('#valid-until', '');
+      await page.click('#issue-submit');
+      expect(await page.isVisible('#valid-until-error')).toBe(true);
+      expect(await page.textContent('#valid-until-error')).toContain('长期有效');
+      expect(sent).toEqual([]);
+
+      // No end date only when ticked, and the result says which it is.
+      await page.check('#no-end-date');
+      await page.click('#issue-submit');
+      await page.locator('#issued-validity').waitFor();
+      expect(await page.textContent('#issued-validity')).toContain('2024-02-29 至 长期');
+      expect(sent.map((b) => b.validUntil)).toEqual([null]);
+
+      await page.uncheck('#no-end-date');
+      expect(await page.inputValue('#valid-until')).toBe('2034-02-28');
+      await fillFields();
+      await page.click('#issue-submit');
+      await page.locator('#issued-validity', { hasText: '2034-02-28' }).waitFor();
+      expect(await page.textContent('#issued-validity')).toContain('2024-02-29 至 2034-02-28');
+      expect(sent.map((b) => b.validUntil)).toEqual([null, '2034-02-28']);
+      expect(await unlabelledControls(page)).toEqual([]);
+    });
+
     it("verifies a keyboard-wedge scanner's input on its Enter (regression: Enter added a line break)", async () => {
       const issued = await t
         .http(GD)

@@ -35,6 +35,7 @@ const typeSelect = byId('type-select', HTMLSelectElement);
 const typeFields = byId('type-fields');
 const validFrom = byId('valid-from', HTMLInputElement);
 const validUntil = byId('valid-until', HTMLInputElement);
+const noEndDate = byId('no-end-date', HTMLInputElement);
 const issueSubmit = byId('issue-submit', HTMLButtonElement);
 const issueResult = byId('issue-result');
 
@@ -84,7 +85,46 @@ setupTokenPanel({
   },
 });
 
+// ------------------------------------------------------------------ validity period
+
+/**
+ * The default end of a licence's validity, as the CLI's: the same day ten years later (28 February
+ * for 29 February). A licence with no end date is only ever issued when asked for.
+ * @param {string} from YYYY-MM-DD
+ * @returns {string}
+ */
+function tenYearsAfter(from) {
+  const [y, m, d] = from.split('-').map(Number);
+  const end = new Date(Date.UTC(Number(y) + 10, Number(m) - 1, Number(d)));
+  if (end.getUTCDate() !== d) end.setUTCDate(0);
+  return end.toISOString().slice(0, 10);
+}
+
+/** Whether the user chose the end date; until then it follows the start date. */
+let untilChosen = false;
+
+function followValidFrom() {
+  if (!untilChosen && !noEndDate.checked && isIsoDate(validFrom.value)) {
+    validUntil.value = tenYearsAfter(validFrom.value);
+  }
+}
+
+validFrom.addEventListener('change', followValidFrom);
+validUntil.addEventListener('change', () => {
+  untilChosen = validUntil.value !== '';
+});
+noEndDate.addEventListener('change', () => {
+  validUntil.disabled = noEndDate.checked;
+  setFieldError(validUntil, undefined);
+  if (noEndDate.checked) validUntil.value = '';
+  else {
+    untilChosen = false;
+    followValidFrom();
+  }
+});
+
 validFrom.value = new Date().toISOString().slice(0, 10);
+followValidFrom();
 
 // ------------------------------------------------------------------ licence types and the form
 
@@ -230,8 +270,11 @@ async function issue() {
     else if (value !== undefined) fields[spec.name] = value;
   }
   if (!isIsoDate(validFrom.value)) setFieldError(validFrom, '请输入有效日期 (enter a valid date)');
-  const until = validUntil.value.trim();
-  if (until !== '' && !isIsoDate(until)) setFieldError(validUntil, '请输入有效日期 (enter a valid date)');
+  const until = noEndDate.checked ? '' : validUntil.value.trim();
+  if (!noEndDate.checked && until === '')
+    setFieldError(validUntil, '请填写有效期止，或勾选“长期有效” (give an end date, or tick No end date)');
+  else if (until !== '' && !isIsoDate(until))
+    setFieldError(validUntil, '请输入有效日期 (enter a valid date)');
   else if (until !== '' && until <= validFrom.value)
     setFieldError(validUntil, '须晚于有效期起 (must be after valid from)');
   if (type === undefined || focusFirstInvalid(issueForm)) {
@@ -254,13 +297,21 @@ async function issue() {
       idempotencyKey: issueKeys.keyFor(body),
     });
     issueKeys.settle();
-    const out = /** @type {{ licence: { id: string, status: string }, blockNumber?: number }} */ (data);
+    const out =
+      /** @type {{ licence: { id: string, status: string, validFrom: string, validUntil: string | null }, blockNumber?: number }} */ (
+        data
+      );
     say(
       issueResult,
       'ok',
       '✓ 已签发 Issued: ',
       h('strong', { class: 'mono', id: 'issued-id', text: out.licence.id }),
       out.blockNumber === undefined ? '' : ` · 区块 block #${out.blockNumber}`,
+      h('br'),
+      h('span', {
+        id: 'issued-validity',
+        text: `有效期 Valid ${formatValidity(out.licence.validFrom, out.licence.validUntil)}`,
+      }),
     );
     for (const { spec, input } of fieldInputs) {
       if (spec.type === 'boolean') input.checked = false;
