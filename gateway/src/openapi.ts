@@ -91,10 +91,16 @@ function baseComponents(): OpenApiObject {
     schemas: {
       Problem: {
         type: 'object',
-        required: ['type', 'title', 'status', 'code', 'detail', 'instance'],
+        required: ['type', 'title', 'titleZh', 'status', 'code', 'detail', 'instance'],
         properties: {
           type: { type: 'string', examples: [problemType('NOT_FOUND')] },
           title: { type: 'string' },
+          titleZh: {
+            type: 'string',
+            description:
+              'the title in Chinese (one per code), for pages and clients that show errors in Chinese',
+            examples: ['公民身份号码无效'],
+          },
           status: { type: 'integer' },
           code: { type: 'string', enum: [...ERROR_CODES] },
           detail: { type: 'string' },

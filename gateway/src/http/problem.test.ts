@@ -5,6 +5,7 @@ import type { ErrorCode } from '@licence-ledger/domain';
 import { createAuthKit } from '../auth/test-kit';
 import { HTTP_STATUS, classify, problemType, statusFor } from './problem';
 import { bodyOf, testApp } from './test-app';
+import { TITLES_ZH } from './problem-titles';
 
 const kit = createAuthKit();
 
@@ -56,6 +57,9 @@ describe('problem+json error mapping', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code, status: HTTP_STATUS[code], type: problemType(code) });
     expect(typeof bodyOf(res).title).toBe('string');
+    // Chinese pages show the title in Chinese (regression: English only), one per code.
+    expect(bodyOf(res).titleZh).toBe(TITLES_ZH[code]);
+    expect(bodyOf(res).titleZh).toMatch(/\p{Script=Han}/u);
     expect(bodyOf(res).instance).toMatch(/^urn:licence-ledger:request:/);
   });
 

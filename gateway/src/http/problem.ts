@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { LicenceError, fieldErrorsOf } from '@licence-ledger/domain';
 import type { ErrorCode, FieldError } from '@licence-ledger/domain';
 import type { Logger } from '../logging';
+import { TITLES_ZH } from './problem-titles';
 
 /** HTTP statuses the gateway uses for errors. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
@@ -57,6 +58,8 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: ErrorStatus } = {
 export interface Problem {
   readonly type: string;
   readonly title: string;
+  /** The title in Chinese, for pages and clients that show errors in Chinese. */
+  readonly titleZh: string;
   readonly status: number;
   readonly code: ErrorCode;
   readonly detail: string;
@@ -171,6 +174,7 @@ export function toProblem(c: Classified, instance: string): Problem {
   return {
     type: problemType(error.code),
     title: titleOf(error.code),
+    titleZh: TITLES_ZH[error.code],
     status,
     code: error.code,
     detail,

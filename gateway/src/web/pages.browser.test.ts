@@ -174,7 +174,9 @@ if (executable === undefined) {
       await page.click('#issue-submit');
       await page.locator('#issue-result.error', { hasText: 'INVALID_CITIZEN_ID' }).waitFor();
       expect(posts).toBe(1);
-      expect(await fieldError(page, 'idNo')).not.toBe('');
+      // The gateway's error in Chinese first (its titleZh), then its English detail.
+      expect(await page.textContent('#issue-result')).toMatch(/签发失败.*公民身份号码无效：\(.+\)/);
+      expect(await fieldError(page, 'idNo')).toContain('公民身份号码无效');
       expect(await fieldError(page, 'class')).toBe('');
       expect(await unlabelledControls(page)).toEqual([]);
       await shot(page, 'issuer-field-errors');

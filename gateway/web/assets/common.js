@@ -8,8 +8,8 @@
 
 /**
  * @typedef {{ path: string, message: string }} FieldError
- * @typedef {{ type?: string, title?: string, status?: number, code?: string, detail?: string,
- *   instance?: string, errors?: FieldError[] }} Problem
+ * @typedef {{ type?: string, title?: string, titleZh?: string, status?: number, code?: string,
+ *   detail?: string, instance?: string, errors?: FieldError[] }} Problem
  * @typedef {{ sub?: string, role?: string, province?: string, agency?: string, hid?: string,
  *   iat?: number, exp?: number, iss?: string }} TokenClaims
  */
@@ -178,24 +178,30 @@ export function clear(region) {
 }
 
 /**
- * A problem as readable content: what went wrong (detail), and the stable code.
+ * A problem as readable content: what went wrong in Chinese (the gateway's titleZh), the English
+ * detail, and the stable code.
  * @param {ApiError | unknown} error
  * @returns {(Node | string)[]}
  */
 export function problemContent(error) {
   if (!(error instanceof ApiError)) return [String(error)];
   const p = error.problem;
-  const lead =
-    error.status === 401
-      ? '令牌无效或已过期，请重新粘贴 (token missing, invalid or expired): '
+  const english = p.detail ?? p.title ?? `HTTP ${error.status}`;
+  // A gateway answer carries titleZh; without one (no answer at all, or not a problem body) the
+  // status says what it can.
+  const zh =
+    p.titleZh ??
+    (error.status === 401
+      ? '令牌无效或已过期'
       : error.status === 403
-        ? '无权执行此操作 (not allowed): '
+        ? '无权执行此操作'
         : error.status === 429
-          ? '请求过于频繁，请稍后再试 (too many requests): '
-          : '';
+          ? '请求过于频繁，请稍后再试'
+          : undefined);
   return [
-    lead,
-    p.detail ?? p.title ?? `HTTP ${error.status}`,
+    h('span', { lang: 'zh-CN', class: 'problem-title', text: zh === undefined ? '' : `${zh}：` }),
+    error.status === 401 ? '请重新粘贴令牌。' : '',
+    h('span', { lang: 'en', text: zh === undefined ? english : `(${english})` }),
     ' ',
     h('span', { class: 'code', text: `[${p.code ?? error.status}]` }),
   ];

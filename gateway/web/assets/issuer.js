@@ -347,13 +347,13 @@ function showIssueProblem(error) {
             : path === '/typeCode'
               ? typeSelect
               : undefined;
-    if (input !== undefined) setFieldError(input, message);
+    if (input !== undefined) setFieldError(input, `不符合要求 (${message})`);
   }
   // A holder identifier with a wrong check character comes back as its own code.
-  const code = error.problem.code;
+  const { code, titleZh, detail } = error.problem;
   if (code === 'INVALID_CITIZEN_ID' || code === 'INVALID_USCC') {
     const holder = fieldInputs.find((f) => f.spec.holderId === true);
-    if (holder !== undefined) setFieldError(holder.input, error.problem.detail ?? code);
+    if (holder !== undefined) setFieldError(holder.input, `${titleZh ?? code} (${detail ?? code})`);
   }
   focusFirstInvalid(issueForm);
 }
