@@ -5,12 +5,14 @@
  * OpenAPI document the gateway serves: NUL, every other C0 control character and DEL in every
  * path, query and header parameter and every string field of every body of every documented
  * operation, sent with a token of a role the operation admits. None may answer 5xx, and none may
- * make the gateway log at error level.
+ * make the gateway log at error level. The province's database is the embedded PGlite, or a
+ * database of its own on the PostgreSQL server that TEST_DATABASE_URL names (where the 500s were seen).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { hasControlCharacterInText } from '../http/text';
 import type { OpenApiObject } from '../openapi';
+import { runOnServer } from '../storage/db';
 import { corpusStats, hostileCorpus } from './hostile-corpus';
 import type { HostileRequest } from './hostile-corpus';
 import {
@@ -26,6 +28,10 @@ import {
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(300_000);
+
+/** The PostgreSQL server to use instead of the embedded database, when the run names one. */
+const serverUrl = process.env.TEST_DATABASE_URL === '' ? undefined : process.env.TEST_DATABASE_URL;
+const serverDb = `ll_cc_${randomBytes(4).toString('hex')}`;
 
 /** Log lines at error level or above, collected from every province of the cluster. */
 function errorLines(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
@@ -64,8 +70,16 @@ describe('control characters in requests', () => {
   };
 
   beforeAll(async () => {
+    let databaseUrls: Record<string, string> | undefined;
+    if (serverUrl !== undefined) {
+      await runOnServer(serverUrl, `CREATE DATABASE ${serverDb}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${serverDb}`;
+      databaseUrls = { [GD]: url.toString() };
+    }
     t = await startTestCluster({
       provinces: [GD],
+      ...(databaseUrls === undefined ? {} : { databaseUrls }),
       logLevel: 'warn',
       logDestination: log.stream,
       // The corpus sends thousands of verifications and trail notifications in a minute.
@@ -126,6 +140,8 @@ describe('control characters in requests', () => {
   });
   afterAll(async () => {
     await t?.close();
+    if (serverUrl !== undefined)
+      await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${serverDb} WITH (FORCE)`);
   });
 
   it('covers every documented operation that takes a parameter or a body', () => {
@@ -187,7 +203,7 @@ describe('control characters in requests', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // The count and the coverage, for the CI log.
     process.stdout.write(
-      `control-character corpus: ${stats.requests} requests, ${stats.operations} operations, ` +
+      `control-character corpus (${serverUrl === undefined ? 'embedded PGlite' : 'PostgreSQL server'}): ${stats.requests} requests, ${stats.operations} operations, ` +
         `${stats.locations} parameters and body fields, ${seconds.toFixed(1)} s, ${failures.length} failures\n`,
     );
     // Server errors first: they are what this guards.
