@@ -27,6 +27,12 @@ import {
 } from './common';
 import * as S from './schemas';
 
+const MSP_ID = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
+const MSP_PARAM = {
+  description: "a member province's MSP ID, e.g. GuangdongMSP (else 400 INVALID_ARGUMENT)",
+  schema: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9.-]{0,63}$' },
+} as const;
+
 const agencyBody = compileValidator<AgencyInput>(S.AgencyBody);
 const keyBody = compileValidator<{ agencyUscc: string }>(S.KeyBody);
 const compromiseBody = compileValidator<{ compromisedAt?: string }>(S.CompromiseBody);
@@ -133,6 +139,13 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
   );
   g.get('/licence-types/:code', async (req, res) => res.json(await admin.getLicenceType(param(req, 'code'))));
   g.get('/agencies/:uscc', async (req, res) => res.json(await admin.getAgency(usccParam(req))));
+  g.get('/provinces/:msp', async (req, res) => {
+    const msp = param(req, 'msp');
+    if (!MSP_ID.test(msp)) {
+      throw new LicenceError('INVALID_ARGUMENT', 'msp is not an MSP ID', { parameter: 'msp' });
+    }
+    res.json(await admin.getProvince(msp));
+  });
   g.get('/recognition-rules/:typeCode', async (req, res) => {
     const msp = queryString(req, 'province', /^[A-Za-z][A-Za-z0-9.-]{0,63}$/);
     res.json({ items: await admin.recognitionRuleHistory(param(req, 'typeCode'), msp) });
@@ -298,6 +311,17 @@ export function adminRouters(services: ProvinceServices): MountedRouter[] {
               roles: all,
               params: ['uscc'],
               paramDocs: { uscc: USCC_PARAM },
+              problems: [404],
+            }),
+          },
+          '/provinces/{msp}': {
+            get: op({
+              summary:
+                'A member province: its GB/T 2260 code and name (广东省), for showing names, not MSP IDs',
+              tag: 'registry',
+              roles: all,
+              params: ['msp'],
+              paramDocs: { msp: MSP_PARAM },
               problems: [404],
             }),
           },

@@ -13,6 +13,7 @@ import type {
   LicenceTypeInput,
   Page,
   Proposal,
+  Province,
   RecognitionRule,
   RecognitionRuleInput,
   SigningKey,
@@ -22,6 +23,9 @@ import { loadAgencyKey } from '../keys/agency-keys';
 import type { PageRequest } from '../ledger/client';
 import type { ProvinceContext } from './context';
 
+/** What the registry shows of a member province (its signing CA stays with the verifiers). */
+export type ProvinceEntry = Pick<Province, 'mspId' | 'code' | 'name' | 'status' | 'joinedAt'>;
+
 /** Province administration. */
 export class AdminService {
   constructor(private readonly ctx: ProvinceContext) {}
@@ -29,6 +33,14 @@ export class AdminService {
   /** A page of this province's agencies. */
   listAgencies(page?: PageRequest): Promise<Page<Agency>> {
     return this.ctx.ledger.admin.listAgencies(this.ctx.msp, page);
+  }
+
+  /** A member province's public entry (its name, for pages that name provinces), or NOT_FOUND. */
+  async getProvince(mspId: string): Promise<ProvinceEntry> {
+    const province = await this.ctx.ledger.admin.getProvince(mspId);
+    if (province === null) throw new LicenceError('NOT_FOUND', 'no such province', { mspId });
+    const { code, name, status, joinedAt } = province;
+    return { mspId: province.mspId, code, name, status, joinedAt };
   }
 
   /** An agency of any province (the registry is public within the consortium), or NOT_FOUND. */

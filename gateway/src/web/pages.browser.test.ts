@@ -208,6 +208,7 @@ if (executable === undefined) {
       expect(await ticked('idNo')).toBe(false);
       expect(await ticked('class')).toBe(true);
       expect(await ticked('firstIssued')).toBe(true);
+      await card.locator('.issuer-name', { hasText: '广东省公安厅交通管理局' }).waitFor();
       await card.locator('input[data-field="name"]').check();
       await card.getByRole('button', { name: /生成亮证码/ }).click();
       expect(await imageLoaded(holder, '#qr-img')).toBeGreaterThan(0);
@@ -239,6 +240,8 @@ if (executable === undefined) {
       expect(result).toContain('全国互认');
       expect(result).toMatch(/#\d+/);
       expect(result).toContain('广东省公安厅交通管理局');
+      // Names, not identifiers (regression: the issuing province showed as GuangdongMSP).
+      expect(await verifier.textContent('#issuer-province')).toBe('广东省');
       expect(await verifier.inputValue('#receipt')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(await unlabelledControls(verifier)).toEqual([]);
       await shot(verifier, 'verify-valid');
@@ -293,6 +296,9 @@ if (executable === undefined) {
       await holder.click('#trace-refresh');
       await holder.locator('#trace-rows tr', { hasText: '银行开户' }).waitFor();
       expect(await holder.textContent('#trace-rows')).toContain('REVOKED');
+      const checkedBy = holder.locator('#trace-rows tr', { hasText: '银行开户' });
+      await checkedBy.locator('span', { hasText: '广州市市场监督管理局' }).waitFor();
+      expect(await checkedBy.textContent()).toContain('广东省 · 广州市市场监督管理局');
       await shot(holder, 'wallet-after');
       await holder.setViewportSize({ width: 390, height: 844 });
       expect(await overflowing(holder)).toEqual([]);

@@ -399,6 +399,77 @@ export async function loadLicenceTypes(token) {
 }
 
 /**
+ * Names from the consortium registry, for showing people names instead of identifiers: a province
+ * by MSP ID (广东省, not GuangdongMSP) and an agency by USCC. Each is read once per page; undefined
+ * when the registry cannot say (the caller then shows the identifier).
+ */
+export class RegistryNames {
+  /** @param {() => string | undefined} token the page's current bearer token */
+  constructor(token) {
+    this.token = token;
+    /** @type {Map<string, Promise<string | undefined>>} */
+    this.cache = new Map();
+  }
+
+  /**
+   * @param {string} path registry path, e.g. /provinces/GuangdongMSP
+   * @returns {Promise<string | undefined>}
+   */
+  name(path) {
+    let found = this.cache.get(path);
+    if (found === undefined) {
+      const token = this.token();
+      found =
+        token === undefined
+          ? Promise.resolve(undefined)
+          : api(`/api/v1/registry${path}`, { token }).then(
+              ({ data }) => /** @type {{ name?: string }} */ (data).name,
+              () => undefined,
+            );
+      this.cache.set(path, found);
+    }
+    return found;
+  }
+
+  /**
+   * @param {string} mspId
+   * @returns {Promise<string | undefined>}
+   */
+  province(mspId) {
+    return this.name(`/provinces/${encodeURIComponent(mspId)}`);
+  }
+
+  /**
+   * @param {string} uscc
+   * @returns {Promise<string | undefined>}
+   */
+  agency(uscc) {
+    return this.name(`/agencies/${encodeURIComponent(uscc)}`);
+  }
+
+  /** Forgets every name (a new token may see another registry). */
+  clear() {
+    this.cache.clear();
+  }
+}
+
+/**
+ * A span showing `fallback` (an identifier) until `name` resolves, then the name, with the
+ * identifier kept in its title.
+ * @param {Promise<string | undefined>} name
+ * @param {string} fallback
+ * @param {Record<string, string>} [attrs]
+ * @returns {HTMLSpanElement}
+ */
+export function nameOf(name, fallback, attrs = {}) {
+  const span = h('span', { ...attrs, title: fallback, text: fallback });
+  void name.then((text) => {
+    if (text !== undefined) span.textContent = text;
+  });
+  return span;
+}
+
+/**
  * The display label of a field: its catalogue label and its name.
  * @param {LicenceType | undefined} type
  * @param {string} name

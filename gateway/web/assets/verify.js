@@ -6,6 +6,7 @@
  * otherwise with the reason), then the disclosed fields, recognition basis, ledger point and receipt.
  */
 import {
+  RegistryNames,
   api,
   bi,
   byId,
@@ -66,13 +67,13 @@ const result = byId('result');
 let token;
 /** @type {Map<string, Promise<LicenceType | undefined>>} */
 const typeCache = new Map();
-/** @type {Map<string, Promise<string | undefined>>} */
-const agencyCache = new Map();
+const names = new RegistryNames(() => token);
 
 setupTokenPanel({
   role: 'verifier',
   onChange: (value) => {
     token = value;
+    names.clear();
   },
 });
 
@@ -146,22 +147,6 @@ function licenceType(code) {
 }
 
 /**
- * @param {string} uscc
- * @returns {Promise<string | undefined>}
- */
-function agencyName(uscc) {
-  let found = agencyCache.get(uscc);
-  if (found === undefined) {
-    found = api(`/api/v1/registry/agencies/${encodeURIComponent(uscc)}`, { token }).then(
-      ({ data }) => /** @type {{ name?: string }} */ (data).name,
-      () => undefined,
-    );
-    agencyCache.set(uscc, found);
-  }
-  return found;
-}
-
-/**
  * Shows a verification answer.
  * @param {Verification} v
  */
@@ -188,7 +173,10 @@ async function render(v) {
   }
 
   const type = v.licence === undefined ? undefined : await licenceType(v.licence.typeCode);
-  const issuerName = v.licence === undefined ? undefined : await agencyName(v.licence.issuerUscc);
+  const [issuerName, provinceName] =
+    v.licence === undefined
+      ? [undefined, undefined]
+      : await Promise.all([names.agency(v.licence.issuerUscc), names.province(v.licence.issuerMsp)]);
   /** @type {[DocumentFragment, Node | string][]} */
   const facts = [];
   if (v.licence !== undefined) {
@@ -197,7 +185,10 @@ async function render(v) {
       [bi('证照编号', 'Licence ID'), h('span', { class: 'mono', text: l.id })],
       [bi('证照类型', 'Type'), type === undefined ? l.typeCode : `${type.name} (${l.typeCode})`],
       [bi('颁证单位', 'Issuer'), issuerName === undefined ? l.issuerUscc : `${issuerName} (${l.issuerUscc})`],
-      [bi('签发省份', 'Issuing province'), l.issuerMsp],
+      [
+        bi('签发省份', 'Issuing province'),
+        h('span', { id: 'issuer-province', title: l.issuerMsp, text: provinceName ?? l.issuerMsp }),
+      ],
       [bi('有效期', 'Validity'), formatValidity(l.validFrom, l.validUntil)],
       [bi('当前状态', 'Status'), statusBadge(l.status)],
     );

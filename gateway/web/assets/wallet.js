@@ -5,6 +5,7 @@
  * default), the presentation QR code with a countdown to its expiry, and who verified my licences.
  */
 import {
+  RegistryNames,
   api,
   bi,
   byId,
@@ -15,6 +16,7 @@ import {
   formatValidity,
   h,
   loadLicenceTypes,
+  nameOf,
   newIdempotencyKey,
   peekClaims,
   problemContent,
@@ -60,11 +62,13 @@ let types = new Map();
 let lastRequest;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let timer;
+const registry = new RegistryNames(() => token);
 
 setupTokenPanel({
   role: 'holder',
   onChange: (value) => {
     token = value;
+    registry.clear();
     licenceList.replaceChildren();
     traceRows.replaceChildren();
     hideQr();
@@ -158,7 +162,8 @@ function licenceCard(licence, index) {
       { class: 'meta' },
       h('span', { class: 'mono', text: licence.id }),
       h('br'),
-      `有效期 ${formatValidity(licence.validFrom, licence.validUntil)} · 颁证单位 ${licence.issuerUscc}`,
+      `有效期 ${formatValidity(licence.validFrom, licence.validUntil)} · 颁证单位 `,
+      nameOf(registry.agency(licence.issuerUscc), licence.issuerUscc, { class: 'issuer-name' }),
     ),
     h('fieldset', {}, h('legend', {}, bi('选择出示的信息', 'Fields to disclose')), ...checks),
     h('div', { class: 'actions' }, button),
@@ -303,9 +308,14 @@ async function loadTrace() {
           {},
           h('td', { text: formatTime(v.at) }),
           h('td', { class: 'id', text: v.licenceId ?? '—' }),
-          h('td', {
-            text: `${v.verifierProvince}${v.verifierAgency === null ? '' : ` · ${v.verifierAgency}`}`,
-          }),
+          h(
+            'td',
+            {},
+            nameOf(registry.province(v.verifierProvince), v.verifierProvince),
+            ...(v.verifierAgency === null
+              ? []
+              : [' · ', nameOf(registry.agency(v.verifierAgency), v.verifierAgency)]),
+          ),
           h('td', { text: v.purpose }),
           h('td', {}, h('span', { class: `badge ${v.result === 'VALID' ? 's01' : 's07'}`, text: v.result })),
         ),
