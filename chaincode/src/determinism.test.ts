@@ -13,6 +13,7 @@ import type {
 import {
   AGENCIES,
   BJ,
+  CONSORTIUM_START_MS,
   Consortium,
   GD,
   GD_DRIVING,
@@ -167,6 +168,9 @@ async function runOnFreshLedger(steps: Step[], fakeNow: string, random: number):
     jest.useRealTimers();
   }
 }
+
+// Three consortia (one signs the requests, two run every write transaction), each its start's budget.
+jest.setTimeout(3 * CONSORTIUM_START_MS);
 
 describe('determinism', () => {
   it('gives identical writes, results and events on two ledgers with different clocks and randomness', async () => {

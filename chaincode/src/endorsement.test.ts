@@ -1,10 +1,10 @@
 import { TX, kidOfCertificate } from '@licence-ledger/domain';
-import { BJ, Consortium, GD, GD_DRIVING, ZJ, ZJ_DRIVING } from './test-support';
+import { BJ, CONSORTIUM_START_MS, Consortium, GD, GD_DRIVING, ZJ, ZJ_DRIVING } from './test-support';
 
 let c: Consortium;
 beforeAll(async () => {
   c = await Consortium.start({ seed: 'endorsement' });
-});
+}, CONSORTIUM_START_MS);
 afterAll(async () => {
   await c.dispose();
 });

@@ -12,6 +12,7 @@ import type { HistoryEntry, LedgerEventPayload, LicenceRecord, Page } from '@lic
 import {
   BJ,
   BJ_DRIVING,
+  CONSORTIUM_START_MS,
   Consortium,
   GD,
   GD_DRIVING,
@@ -20,6 +21,10 @@ import {
   ZJ,
   ZJ_DRIVING,
 } from './test-support';
+
+// Every hook and test here endorses and commits on an embedded ledger; the set-up and the pagination
+// tests each start a consortium, and one of those signs and commits MAX_PAGE_SIZE + 5 licences.
+jest.setTimeout(CONSORTIUM_START_MS);
 
 let c: Consortium;
 let serial = 0;

@@ -7,11 +7,17 @@ import { ClassicLevel } from 'classic-level';
 import { TX, citizenIdCheckChar } from '@licence-ledger/domain';
 import type { HistoryEntry, LicenceRecord } from '@licence-ledger/domain';
 import type { EndorsedTransaction } from '@licence-ledger/embedded-ledger';
-import { BJ_DRIVING, Consortium, GD, GD_DRIVING, ZJ, ZJ_DRIVING } from './test-support';
+import { BJ_DRIVING, CONSORTIUM_START_MS, Consortium, GD, GD_DRIVING, ZJ, ZJ_DRIVING } from './test-support';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周'];
 const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇'];
 const LICENCES = 210;
+
+// The test's budget: a consortium, then 210 licences each signed by its agency (ES256) and checked by
+// the chaincode, committed in batches of 50; every history read back; the raw database scanned. About
+// 3 s on an idle machine and 30 s on a third of one core (`npm run test:slow`): jest's default 5 s held
+// only on a fast host.
+jest.setTimeout(CONSORTIUM_START_MS + 120_000);
 
 // Opaque members whose base64url/hex text may contain digit runs by chance; they are checked separately.
 const OPAQUE = new Set([

@@ -12,6 +12,7 @@ import type {
 } from '@licence-ledger/domain';
 import {
   BJ,
+  CONSORTIUM_START_MS,
   Consortium,
   GD,
   GD_DRIVING,
@@ -31,7 +32,7 @@ describe('Bootstrap', () => {
   let c: Consortium;
   beforeEach(async () => {
     c = await Consortium.start({ bootstrap: false, seed: 'bootstrap' });
-  });
+  }, CONSORTIUM_START_MS);
   afterEach(async () => {
     await c.dispose();
   });
@@ -83,7 +84,7 @@ describe('governance by majority', () => {
   let c: Consortium;
   beforeAll(async () => {
     c = await Consortium.start({ agencies: false, seed: 'governance' });
-  });
+  }, CONSORTIUM_START_MS);
   afterAll(async () => {
     await c.dispose();
   });
@@ -165,7 +166,7 @@ describe('agencies and signing keys', () => {
   let c: Consortium;
   beforeAll(async () => {
     c = await Consortium.start({ seed: 'registry' });
-  });
+  }, CONSORTIUM_START_MS);
   afterAll(async () => {
     await c.dispose();
   });
@@ -344,7 +345,7 @@ describe('recognition rules', () => {
   let c: Consortium;
   beforeAll(async () => {
     c = await Consortium.start({ agencies: false, seed: 'rules' });
-  });
+  }, CONSORTIUM_START_MS);
   afterAll(async () => {
     await c.dispose();
   });

@@ -5,6 +5,9 @@ import { runCli } from './cli';
 import { manifestFiles, readManifest } from './manifest';
 
 const SMALL = join(__dirname, '__fixtures__', 'small-network.yaml');
+// A test that generates writes a small network's crypto material (P-256 keys and certificates) up to
+// twice: about 1 s on an idle machine, more than jest's default 5 s on a third of one core.
+jest.setTimeout(60_000);
 let dir: string;
 
 beforeEach(() => {

@@ -11,6 +11,11 @@ import { ensureNetworkMaterial, generateNetworkMaterial, inspectOutput } from '.
 import { type GeneratedLayout } from './generate';
 import { type Manifest, type ManifestIdentity, findProvince, manifestFiles, readManifest } from './manifest';
 
+// The set-up writes the whole network's crypto material (a P-256 key and certificates for every node and
+// user, TLS included) and the ensure tests write a small network's up to three times: seconds on an idle
+// machine, more than jest's default 5 s on a third of one core (`npm run test:slow`).
+jest.setTimeout(60_000);
+
 const tmpDirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'll-crypto-'));

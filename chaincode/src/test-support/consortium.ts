@@ -69,6 +69,14 @@ export function sampleFields(serial: string): LicenceFields {
   };
 }
 
+/**
+ * Time budget of a hook or test that starts a consortium: the first start in a test file builds the
+ * PKI (three CAs, their identities and six agency keys, all P-256 certificates), and every start opens
+ * a LevelDB ledger and commits the bootstrap, six agencies and six keys. That takes about 1 s on an
+ * idle machine and 5 s on a third of one core (`npm run test:slow`): jest's default 5 s is no budget.
+ */
+export const CONSORTIUM_START_MS = 60_000;
+
 /** A running consortium on its own ledger. */
 export class Consortium {
   private txCount = 0;
