@@ -120,7 +120,8 @@ describe('npx licence-ledger', () => {
     (_where, cwd, npx) => {
       const res = spawnSync('npx', ['--offline', ...npx, 'verify', '--help'], { cwd, encoding: 'utf8' });
       if (existsSync(join(REPO_ROOT, 'gateway', 'dist', 'cli.js'))) {
-        expect(res.stdout).toContain('usage: npx licence-ledger verify');
+        // (Whatever the build's age: this is about npx finding the checkout's bin, not about its text.)
+        expect(res.stdout).toMatch(/usage: (npx )?licence-ledger verify/);
         expect(res.status).toBe(0);
       } else {
         // Before `npm run build` (jest runs the sources), the command says so.
