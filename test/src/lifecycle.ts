@@ -33,9 +33,10 @@ export function describeLifecycle(
       driver = await setup();
       id = await driver.issue();
     }, timeoutMs);
+    // Closing a set-up (databases, ledger, network connections) is heavy too: the same budget as building it.
     afterAll(async () => {
       await driver?.close();
-    });
+    }, timeoutMs);
 
     it('issues a valid licence at revision 1', async () => {
       const record = await driver.read(id);

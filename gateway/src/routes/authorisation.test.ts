@@ -6,7 +6,16 @@
  * so an authorised call fails on the transition table (409) rather than mutating the licence, which
  * keeps every row independent of the others.
  */
-import { AGENCY, GD, HOLDER_ID, OTHER_HOLDER_ID, ZJ, drivingLicence, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  CLUSTER_START_MS,
+  GD,
+  HOLDER_ID,
+  OTHER_HOLDER_ID,
+  ZJ,
+  drivingLicence,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster, TokenClaims } from './test-support';
 
 jest.setTimeout(120_000);
@@ -212,7 +221,7 @@ describe('authorisation matrix (Guangdong licence, Guangdong gateway)', () => {
       .send(drivingLicence());
     expect(issued.status).toBe(201);
     id = issued.body.licence.id as string;
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -7,7 +7,15 @@
  */
 import fc from 'fast-check';
 import { hasControlCharacterInText } from '../http/text';
-import { AGENCY, GD, HOLDER_ID, drivingLicence, presentation, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  CLUSTER_START_MS,
+  GD,
+  HOLDER_ID,
+  drivingLicence,
+  presentation,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(180_000);
@@ -93,7 +101,7 @@ describe('bad input', () => {
       .set('authorization', auth.issuer)
       .send(drivingLicence());
     id = res.body.licence.id as string;
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -17,6 +17,7 @@ import { corpusStats, hostileCorpus } from './hostile-corpus';
 import type { HostileRequest } from './hostile-corpus';
 import {
   AGENCY,
+  CLUSTER_START_MS,
   GD,
   HOLDER_ID,
   ZJ,
@@ -137,7 +138,7 @@ describe('control characters in requests', () => {
         WebhookBody: { url: 'http://127.0.0.1:9/hook', licenceIds: [licenceId] },
       },
     });
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
     if (serverUrl !== undefined)

@@ -13,6 +13,7 @@ import type { OutboxEntry } from '../storage/outbox';
 import { testClock } from '../test-clock';
 import {
   AGENCY,
+  CLUSTER_START_MS,
   GD,
   agencyLicences,
   crashSwitch,
@@ -41,7 +42,7 @@ describe('issuance survives a crash at every step', () => {
   beforeAll(async () => {
     t = await startTestCluster({ provinces: [GD], provinceOptions: { hooks: crash.hooks } });
     runtime = t.cluster.province(GD).runtime;
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await runtime?.close();
     await t?.close();
@@ -143,7 +144,7 @@ describe('unfinished writes are finished while the gateway keeps running', () =>
       },
     });
     runtime = t.cluster.province(GD).runtime;
-  });
+  }, CLUSTER_START_MS);
   afterEach(() => clock.resume());
   afterAll(() => t?.close());
 

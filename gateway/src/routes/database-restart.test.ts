@@ -18,6 +18,7 @@ import type { IssueInput } from '../services/issuance';
 import { postgresServerMissing } from '../storage/test-backends';
 import {
   AGENCY,
+  CLUSTER_START_MS,
   GD,
   HOLDER_ID,
   ZJ,
@@ -67,7 +68,7 @@ if (missing !== undefined) {
       home = await mkdtemp(join(tmpdir(), 'll-pg-restart-'));
       const url = await postgres(home, 'start');
       t = await startTestCluster({ provinces: [GD, ZJ], databaseUrls: { [GD]: url } });
-    });
+    }, CLUSTER_START_MS);
     afterAll(async () => {
       await t?.close();
       await postgres(home, 'stop').catch(() => undefined);

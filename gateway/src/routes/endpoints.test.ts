@@ -10,10 +10,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import { compactVerify, importJWK } from 'jose';
 import {
   AGENCY,
+  BJ,
+  CLUSTER_START_MS,
   GD,
   HOLDER_ID,
   ZJ,
-  BJ,
   drivingLicence,
   presentation,
   startTestCluster,
@@ -45,7 +46,7 @@ describe('gateway endpoints', () => {
     zjVerifier = await t.token({ role: 'verifier', province: ZJ, agency: AGENCY.zjDmv });
     zjAdmin = await t.token({ role: 'admin', province: ZJ });
     bjAdmin = await t.token({ role: 'admin', province: BJ });
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -6,6 +6,7 @@
  */
 import {
   AGENCY,
+  CLUSTER_START_MS,
   GD,
   HOLDER_ID,
   ZJ,
@@ -21,7 +22,7 @@ describe('a key compromised in the issuing province', () => {
   let t: TestCluster;
   beforeAll(async () => {
     t = await startTestCluster();
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -8,13 +8,13 @@ import { describeLifecycle } from '@licence-ledger/test';
 import { randomBytes } from 'node:crypto';
 import { postgresServerMissing } from '../storage/test-backends';
 import { lifecycleDriver } from './lifecycle-driver';
-import { GD, ZJ, startTestCluster } from './test-support';
+import { CLUSTER_START_MS, GD, ZJ, startTestCluster } from './test-support';
 import { runOnServer } from '../storage/db';
 
 describeLifecycle(
   'gateway HTTP API over the embedded set-up',
   () => lifecycleDriver(() => startTestCluster({ provinces: [GD, ZJ] })),
-  120_000,
+  CLUSTER_START_MS,
 );
 
 /** Runs `sql` on the server that `url` names (its maintenance connection). */
@@ -50,6 +50,6 @@ if (serverMissing !== undefined || serverUrl === undefined) {
         },
       );
     },
-    120_000,
+    CLUSTER_START_MS,
   );
 }

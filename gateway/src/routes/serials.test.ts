@@ -6,7 +6,7 @@
  */
 import { parseLicenceId } from '@licence-ledger/domain';
 import { serialCounter } from '../services/issuance';
-import { GD, issueSampleLicence, startTestCluster } from './test-support';
+import { CLUSTER_START_MS, GD, issueSampleLicence, startTestCluster } from './test-support';
 import type { TestCluster } from './test-support';
 
 jest.setTimeout(120_000);
@@ -15,7 +15,7 @@ describe('serials on a ledger that already has licences', () => {
   let t: TestCluster;
   beforeAll(async () => {
     t = await startTestCluster({ provinces: [GD] });
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -61,6 +61,15 @@ export interface TokenClaims {
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
+/**
+ * Time budget of a hook that starts a test cluster: per province an embedded PostgreSQL (PGlite,
+ * WebAssembly) started and migrated and the gateway's services opened, the shared ledger seeded with the
+ * consortium, and, once per jest worker, the network's crypto material generated. Three provinces take
+ * about 10 s on an idle machine and over a minute on a third of one core (`npm run test:slow`), which
+ * the files' 60 s budgets did not cover.
+ */
+export const CLUSTER_START_MS = 300_000;
+
 /** Starts a test cluster (all three provinces unless `opts.provinces` says otherwise). */
 export async function startTestCluster(opts: Partial<ClusterOptions> = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'll-gateway-'));

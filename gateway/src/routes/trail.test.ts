@@ -13,7 +13,16 @@ import { createReceiptSigner } from '../keys';
 import type { ReceiptSigner } from '../keys';
 import { TRAIL_TYP } from '../services/trail';
 import type { TrailReport } from '../services/trail';
-import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, presentation, startTestCluster } from './test-support';
+import {
+  AGENCY,
+  CLUSTER_START_MS,
+  GD,
+  HOLDER_ID,
+  ZJ,
+  drivingLicence,
+  presentation,
+  startTestCluster,
+} from './test-support';
 import type { TestCluster } from './test-support';
 import { testClock } from '../test-clock';
 
@@ -41,7 +50,7 @@ describe('verification trail across provinces', () => {
     gdHolder = await t.token({ role: 'holder', province: GD, holderId: HOLDER_ID });
     zjIssuer = await t.token({ role: 'issuer', province: ZJ, agency: AGENCY.zjDmv });
     zjVerifier = await t.token({ role: 'verifier', province: ZJ, agency: AGENCY.zjDmv });
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await t?.close();
   });

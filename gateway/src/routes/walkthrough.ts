@@ -18,9 +18,10 @@ export function describeWalkthrough(
     beforeAll(async () => {
       t = await start();
     }, timeoutMs);
+    // Closing the provinces' databases and the ledger is heavy too: the same budget as starting them.
     afterAll(async () => {
       await t?.close();
-    });
+    }, timeoutMs);
 
     it(
       'answers VALID, then REVOKED with the reason',

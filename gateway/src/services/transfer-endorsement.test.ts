@@ -11,6 +11,7 @@ import type { ProvinceRuntime } from '../main';
 import type { LedgerPort } from '../ledger/port';
 import {
   AGENCY,
+  CLUSTER_START_MS,
   GD,
   ZJ,
   crashSwitch,
@@ -30,7 +31,7 @@ describe('accepting a transfer is endorsed by both provinces', () => {
   beforeAll(async () => {
     t = await startTestCluster({ provinces: [GD, ZJ], provinceOptions: { hooks: crash.hooks } });
     zj = t.cluster.province(ZJ).runtime;
-  });
+  }, CLUSTER_START_MS);
   afterAll(async () => {
     await zj?.close();
     await t?.close();

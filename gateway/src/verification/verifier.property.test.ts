@@ -7,6 +7,10 @@ import { tokenLid } from '../presentation/lid';
 import { DRIVING_TYPE, fakeLedger, makeWorld, memoryReplay, ZJ, type World } from './fixtures';
 import { createVerifier, type Verifier } from './verifier';
 
+// Each property verifies 100 to 400 tokens (an ES256 signature check and a replay claim each): about 1 s
+// on an idle machine, several times jest's default 5 s on a third of one core (`npm run test:slow`).
+jest.setTimeout(60_000);
+
 const NOW = new Date('2026-06-01T08:00:00.000Z');
 const B64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
 

@@ -11,7 +11,15 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AGENCY, GD, HOLDER_ID, ZJ, drivingLicence, startTestCluster } from '../routes/test-support';
+import {
+  AGENCY,
+  CLUSTER_START_MS,
+  GD,
+  HOLDER_ID,
+  ZJ,
+  drivingLicence,
+  startTestCluster,
+} from '../routes/test-support';
 import type { TestCluster } from '../routes/test-support';
 import {
   browserUnavailableReason,
@@ -104,7 +112,7 @@ if (executable === undefined) {
       gd = await serveWithWeb(t.cluster.province(GD), t.cluster.port);
       zj = await serveWithWeb(t.cluster.province(ZJ), t.cluster.port);
       issuerToken = await t.token({ role: 'issuer', province: GD, agency: AGENCY.gdDmv });
-    });
+    }, CLUSTER_START_MS);
 
     afterAll(async () => {
       for (const c of contexts) await c.close().catch(() => undefined);
