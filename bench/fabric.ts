@@ -20,6 +20,7 @@
  */
 import './lib/sources';
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IssueRequest, LicenceRecord } from '@licence-ledger/domain';
 import type { Committed, LedgerClient } from '../gateway/src/ledger/client';
@@ -684,7 +685,8 @@ export async function fabricBenchmark(
         'throughput.cells.*.cpu.otherCores (CPU used by processes other than the network and this client) and ' +
         "ledger[].foreignTransactionsInWindow (other clients' transactions in the measured blocks) show how much.",
       network: {
-        runRoot,
+        // Relative to the checkout, so the committed result names no path of this machine.
+        runRoot: relative(join(__dirname, '..'), runRoot) || '.',
         fabric: fabricVersion(state),
         topology: {
           name: topology.name,
