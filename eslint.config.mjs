@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'bench/*.ts', 'scripts/*.ts', 'gateway/bin/*.js'],
+          allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.ts', 'gateway/bin/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
