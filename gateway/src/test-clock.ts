@@ -1,22 +1,18 @@
 /**
- * A clock tests control (used by tests only). It runs with the system clock until frozen, so the parts
- * of a test world it does not concern (tokens, ledger timestamps, rows stamped by the database) keep
+ * A clock tests control (used by tests only). It runs at real speed until frozen, so the parts of a
+ * test world it does not concern (tokens, ledger timestamps, rows stamped by the database) keep
  * agreeing with it; frozen, it moves only when the test moves it, so a time window is tested by
  * moving the clock to either side of its boundary, never by sleeping.
  */
 import type { Clock } from './clock';
 
-/** A clock a test can freeze, move and let run with the system clock again. */
+/** A clock a test can freeze, move and let run again. */
 export interface TestClock extends Clock {
   /** Stops the clock at its current reading, or at `at`. */
   freeze(at?: Date | number): void;
   /** Moves the clock forward by `ms` (it stays frozen or running as it was). */
   advance(ms: number): void;
-  /**
-   * Runs with the system clock again, going back if it was moved ahead: the ledger and the identity
-   * providers of a test world keep the system's time, and a gateway clock left ahead of theirs makes
-   * what it stamps look early to them (a new key's certificate, not valid yet on the ledger).
-   */
+  /** Runs again at real speed from its reading, never behind the system clock. */
   resume(): void;
 }
 
@@ -35,8 +31,10 @@ export function testClock(frozenAt?: Date | number): TestClock {
       else frozen += ms;
     },
     resume() {
+      if (frozen === undefined) return;
+      // Behind the system clock, rows the database stamps with its own now() would look like the future.
+      offsetMs = Math.max(0, frozen - Date.now());
       frozen = undefined;
-      offsetMs = 0;
     },
   });
 }
