@@ -385,10 +385,9 @@ export class IssuanceService {
     predecessorId: string,
     prepared: Prepared,
     link: IdempotencyLink | undefined,
-    endorsingOrgs: readonly string[] = [],
   ): Promise<SuccessionOutcome> {
     const args = [JSON.stringify({ predecessorId, licence: prepared.request })];
-    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args, link, endorsingOrgs);
+    const { txId, blockNumber } = await this.run(kind, tx, agencyUscc, [prepared], args, link);
     return this.succession(predecessorId, prepared.request.id, txId, blockNumber);
   }
 
@@ -442,7 +441,6 @@ export class IssuanceService {
     prepared: readonly Prepared[],
     args: string[],
     link: IdempotencyLink | undefined,
-    endorsingOrgs: readonly string[] = [],
   ): Promise<{ txId: string; blockNumber: number }> {
     // Fail fast, before anything is written, when the gateway cannot act for the agency.
     this.ctx.ledger.issuerIdentity(agencyUscc);
@@ -453,7 +451,8 @@ export class IssuanceService {
       args,
       agency: agencyUscc,
       licenceIds: prepared.map((p) => p.request.id),
-      endorsingOrgs,
+      // The ledger plans endorsers itself; rows written by older gateways may still name them (drive honours that).
+      endorsingOrgs: [],
     };
     this.driving.add(intent.id);
     try {
@@ -465,7 +464,7 @@ export class IssuanceService {
         if (link !== undefined) await db.idempotency.setResource(link.caller, link.key, intent.id);
       });
       await this.step('intentRecorded', intent.id);
-      return await this.drive({ ...intent, endorsingOrgs, state: 'intent', txId: null, txBytes: null });
+      return await this.drive({ ...intent, endorsingOrgs: [], state: 'intent', txId: null, txBytes: null });
     } finally {
       this.driving.delete(intent.id);
     }
